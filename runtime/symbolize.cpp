@@ -1,0 +1,200 @@
+// runtime/symbolize.cpp - PCs to function/file/line, outside any signal
+// handler.
+//
+// Unwinding (in the handler, see registry.cpp) uses libunwind: its local
+// unwinder is documented async-signal-safe and fills a caller-provided array
+// without allocating. Symbolizing uses libdw (elfutils): it reads the DWARF
+// line tables, so frames come out as file:line, which libunwind alone
+// (function+offset) and glibc's backtrace_symbols cannot do. libdw allocates
+// and takes no care about signals, which is fine here: this runs in the
+// thread that asked for the report.
+#include "internal.hpp"
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <elfutils/libdwfl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <unordered_map>
+
+namespace leakguard::rt {
+namespace {
+
+std::string demangle(const char* name) {
+  if (!name) return "??";
+  int status = 0;
+  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  if (status == 0 && d) {
+    std::string s(d);
+    std::free(d);
+    return s;
+  }
+  return name;
+}
+
+class symbolizer {
+ public:
+  stack_frame lookup(std::uintptr_t pc) {
+    std::lock_guard lk(mu_);
+    if (auto it = cache_.find(pc); it != cache_.end()) return it->second;
+    stack_frame f = resolve(pc);
+    if (cache_.size() > 65536) cache_.clear();
+    cache_.emplace(pc, f);
+    return f;
+  }
+
+ private:
+  // PC is already adjusted (a call site, not a return address).
+  stack_frame resolve(std::uintptr_t pc) {
+    stack_frame f;
+    f.pc = pc;
+    Dwfl_Module* m = module_for(pc);
+    if (m) {
+      const char* mod = dwfl_module_info(m, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                         nullptr, nullptr);
+      if (mod) f.module = mod;
+      if (const char* n = dwfl_module_addrname(m, pc)) f.function = demangle(n);
+      if (Dwfl_Line* l = dwfl_module_getsrc(m, pc)) {
+        int line = 0;
+        if (const char* file = dwfl_lineinfo(l, nullptr, &line, nullptr, nullptr, nullptr)) {
+          f.file = file;
+          f.line = static_cast<unsigned>(line);
+        }
+      }
+    }
+    if (f.function.empty()) {
+      Dl_info info{};
+      if (dladdr(reinterpret_cast<void*>(pc), &info) && info.dli_sname)
+        f.function = demangle(info.dli_sname);
+      if (f.module.empty() && info.dli_fname) f.module = info.dli_fname;
+    }
+    if (f.function.empty()) f.function = "??";
+    return f;
+  }
+
+  Dwfl_Module* module_for(std::uintptr_t pc) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!dwfl_ || attempt == 1) report_modules();
+      if (!dwfl_) return nullptr;
+      if (Dwfl_Module* m = dwfl_addrmodule(dwfl_, pc)) return m;
+    }
+    return nullptr;
+  }
+
+  void report_modules() {
+    if (!dwfl_) {
+      static char* debuginfo_path = nullptr;
+      static const Dwfl_Callbacks cb = {
+          .find_elf = dwfl_linux_proc_find_elf,
+          .find_debuginfo = dwfl_standard_find_debuginfo,
+          .section_address = nullptr,
+          .debuginfo_path = &debuginfo_path,
+      };
+      dwfl_ = dwfl_begin(&cb);
+      if (!dwfl_) return;
+    }
+    dwfl_report_begin(dwfl_);
+    dwfl_linux_proc_report(dwfl_, getpid());
+    dwfl_report_end(dwfl_, nullptr, nullptr);
+  }
+
+  std::mutex mu_;
+  Dwfl* dwfl_ = nullptr;
+  std::unordered_map<std::uintptr_t, stack_frame> cache_;
+};
+
+symbolizer& sym() {
+  static symbolizer* s = new symbolizer;  // never destroyed: usable at exit
+  return *s;
+}
+
+const std::string& runtime_module() {
+  static const std::string path = [] {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&runtime_module), &info) && info.dli_fname)
+      return std::string(info.dli_fname);
+    return std::string();
+  }();
+  return path;
+}
+
+bool same_module(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return false;
+  auto base = [](const std::string& s) {
+    auto p = s.rfind('/');
+    return p == std::string::npos ? s : s.substr(p + 1);
+  };
+  return base(a) == base(b);
+}
+
+bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+
+}  // namespace
+
+bool is_runtime_frame(const stack_frame& f) {
+  return same_module(f.module, runtime_module()) || starts_with(f.function, "leakguard::rt::");
+}
+
+bool is_system_frame(const stack_frame& f) {
+  if (is_runtime_frame(f)) return true;
+  static const char* const libs[] = {"libc.so", "libstdc++.so", "libgcc_s", "libpthread",
+                                     "ld-linux", "libasan", "libtsan", "libubsan",
+                                     "libunwind", "libclang_rt"};
+  for (const char* l : libs)
+    if (f.module.find(l) != std::string::npos) return true;
+  static const char* const fns[] = {"std::", "__gnu_cxx::", "__sanitizer", "__tsan", "__asan",
+                                    "__lsan", "__ubsan", "__interceptor", "___interceptor",
+                                    "pthread_", "__pthread", "start_thread", "clone",
+                                    "__GI_", "__futex", "futex_", "__lll", "execute_native_thread_routine",
+                                    "leakguard::detail::", "__restore_rt", "__libc", "syscall",
+                                    "__cxa_", "_Unwind", "operator()", "??"};
+  for (const char* p : fns)
+    if (starts_with(f.function, p)) return true;
+  if (starts_with(f.file, "/usr/include/")) return true;
+  if (f.file.find("/include/leakguard/") != std::string::npos &&
+      f.function.rfind("leakguard::", 0) == 0)
+    return true;
+  return false;
+}
+
+std::vector<stack_frame> symbolize(const std::vector<void*>& pcs, bool from_signal) {
+  std::vector<stack_frame> out;
+  out.reserve(pcs.size());
+  // From a signal: the first frames are the handler and the kernel's
+  // sigreturn trampoline; the frame after __restore_rt is the interrupted
+  // PC itself (exact), every later one a return address (minus one).
+  std::size_t first = 0;
+  bool exact_next = false;
+  if (from_signal) {
+    for (std::size_t i = 0; i < pcs.size() && i < 8; ++i) {
+      stack_frame f = sym().lookup(reinterpret_cast<std::uintptr_t>(pcs[i]));
+      if (f.function == "__restore_rt" || f.function.find("sigreturn") != std::string::npos) {
+        first = i + 1;
+        exact_next = true;
+        break;
+      }
+    }
+  }
+  for (std::size_t i = first; i < pcs.size(); ++i) {
+    auto pc = reinterpret_cast<std::uintptr_t>(pcs[i]);
+    bool exact = exact_next && i == first;
+    stack_frame f = sym().lookup(exact || pc == 0 ? pc : pc - 1);
+    f.pc = pc;
+    out.push_back(std::move(f));
+  }
+  // Drop the runtime's own frames on top (handler, interposer, unwinder).
+  std::size_t k = 0;
+  while (k < out.size() && (is_runtime_frame(out[k]) || out[k].module.find("libunwind") != std::string::npos ||
+                            out[k].function == "__restore_rt"))
+    ++k;
+  out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k));
+  return out;
+}
+
+stack_frame symbolize_one(void* pc) {
+  return sym().lookup(reinterpret_cast<std::uintptr_t>(pc));
+}
+
+}  // namespace leakguard::rt
