@@ -307,6 +307,11 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
   const nanoseconds grace = std::min<nanoseconds>(opts.wait(), milliseconds(25));
   nanoseconds poll = milliseconds(1);
 
+  struct checking {
+    registry& r;
+    explicit checking(registry& x) : r(x) { r.checkers.fetch_add(1); }
+    ~checking() { r.checkers.fetch_sub(1); }
+  } checking_now(r);
   candidate_set c;
   for (;;) {
     std::uint64_t seen;
@@ -326,7 +331,9 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
       if (v.id == 0) need_poll = true;  // its exit is not signalled to us
     }
     if (all_definite && now >= settle) break;
-    auto until = deadline;
+    // Exits and new waits wake this loop at once; the cap only bounds how
+    // stale a classification can get.
+    auto until = std::min(deadline, now + milliseconds(50));
     if (all_definite) until = std::min(until, settle);
     if (need_poll) {
       until = std::min(until, now + poll);

@@ -85,6 +85,9 @@ struct registry {
   std::vector<std::string> notes;  // findings waiting for the next report
   std::atomic<std::uint64_t> next_id{1};
   std::uint64_t exits = 0;         // bumped on every end/exit (under mu)
+  // Checks waiting in find_leaks: while non-zero, a thread starting to block
+  // also bumps `exits` (a new blocked thread may make a leak definite).
+  std::atomic<int> checkers{0};
   pthread_key_t key{};
 
   std::mutex test_mu;

@@ -135,8 +135,18 @@ void* trampoline(void* p) {
 void hook_block_begin(const detail::wait_record& w) noexcept {
   thread_record* me = self();
   if (!me) return;
-  std::lock_guard lk(me->mu);
-  me->waits.push_back({&w, clock::now()});
+  {
+    std::lock_guard lk(me->mu);
+    me->waits.push_back({&w, clock::now()});
+  }
+  registry& r = reg();
+  if (r.checkers.load(std::memory_order_relaxed) != 0) {
+    {
+      std::lock_guard lk(r.mu);
+      ++r.exits;
+    }
+    r.cv.notify_all();
+  }
 }
 
 void hook_block_end(const detail::wait_record& w) noexcept {
@@ -312,10 +322,30 @@ void install_capture_handler() {
   }
 }
 
+// fork(): the registry's locks are held across the fork so the child starts
+// from a consistent state; the child keeps only the forking thread's record
+// (the others describe threads that do not exist there; their memory is
+// abandoned, not freed, because their own mutexes may be held).
+void atfork_prepare() {
+  registry& r = reg();
+  r.mu.lock();
+  r.permit_mu.lock();
+  r.creation_mu.lock();
+  g_capture_mu.lock();
+}
+void atfork_parent() {
+  registry& r = reg();
+  g_capture_mu.unlock();
+  r.creation_mu.unlock();
+  r.permit_mu.unlock();
+  r.mu.unlock();
+}
 void atfork_child() {
-  // Only the forking thread survives; start from an empty registry (the old
-  // one's mutexes may be held by threads that no longer exist).
-  t_self = nullptr;
+  registry& r = reg();
+  std::erase_if(r.live, [](const auto& kv) { return kv.second != t_self; });
+  if (t_self) t_self->tid.store(gettid_());
+  r.creations.clear();
+  atfork_parent();
 }
 
 struct runtime_init {
@@ -325,7 +355,7 @@ struct runtime_init {
     (void)passthrough_now();
     install_capture_handler();
     detail::installed_hooks.store(&g_hooks, std::memory_order_release);
-    pthread_atfork(nullptr, nullptr, &atfork_child);
+    pthread_atfork(&atfork_prepare, &atfork_parent, &atfork_child);
   }
 };
 runtime_init g_init __attribute__((init_priority(101)));

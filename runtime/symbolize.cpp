@@ -12,6 +12,8 @@
 
 #include <cxxabi.h>
 #include <dlfcn.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <unistd.h>
 
@@ -34,12 +36,25 @@ std::string demangle(const char* name) {
   return name;
 }
 
+std::string die_name(Dwarf_Die* die) {
+  Dwarf_Attribute attr;
+  for (int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name})
+    if (dwarf_attr_integrate(die, at, &attr))
+      if (const char* n = dwarf_formstring(&attr)) return demangle(n);
+  if (dwarf_attr_integrate(die, DW_AT_name, &attr))
+    if (const char* n = dwarf_formstring(&attr)) return n;
+  return {};
+}
+
+// Frames for one PC, innermost first: the code at PC, then one frame per
+// function it was inlined into (std::thread's constructor inlined into the
+// user's function is two frames, the second at the user's line).
 class symbolizer {
  public:
-  stack_frame lookup(std::uintptr_t pc) {
+  std::vector<stack_frame> lookup(std::uintptr_t pc) {
     std::lock_guard lk(mu_);
     if (auto it = cache_.find(pc); it != cache_.end()) return it->second;
-    stack_frame f = resolve(pc);
+    std::vector<stack_frame> f = resolve(pc);
     if (cache_.size() > 65536) cache_.clear();
     cache_.emplace(pc, f);
     return f;
@@ -47,9 +62,10 @@ class symbolizer {
 
  private:
   // PC is already adjusted (a call site, not a return address).
-  stack_frame resolve(std::uintptr_t pc) {
+  std::vector<stack_frame> resolve(std::uintptr_t pc) {
     stack_frame f;
     f.pc = pc;
+    std::vector<stack_frame> out;
     Dwfl_Module* m = module_for(pc);
     if (m) {
       const char* mod = dwfl_module_info(m, nullptr, nullptr, nullptr, nullptr, nullptr,
@@ -63,15 +79,68 @@ class symbolizer {
           f.line = static_cast<unsigned>(line);
         }
       }
+      inline_frames(m, pc, f, out);
     }
-    if (f.function.empty()) {
-      Dl_info info{};
-      if (dladdr(reinterpret_cast<void*>(pc), &info) && info.dli_sname)
-        f.function = demangle(info.dli_sname);
-      if (f.module.empty() && info.dli_fname) f.module = info.dli_fname;
+    if (out.empty()) {
+      if (f.function.empty()) {
+        Dl_info info{};
+        if (dladdr(reinterpret_cast<void*>(pc), &info) && info.dli_sname)
+          f.function = demangle(info.dli_sname);
+        if (f.module.empty() && info.dli_fname) f.module = info.dli_fname;
+      }
+      if (f.function.empty()) f.function = "??";
+      out.push_back(std::move(f));
     }
-    if (f.function.empty()) f.function = "??";
-    return f;
+    return out;
+  }
+
+  // Expands inlined scopes. F holds the line-table answer for PC. The
+  // innermost inlined instance's concrete scope chain (dwarf_getscopes_die)
+  // gives every function it was inlined into and the call site in each.
+  static void inline_frames(Dwfl_Module* m, std::uintptr_t pc, const stack_frame& f,
+                            std::vector<stack_frame>& out) {
+    Dwarf_Addr bias = 0;
+    Dwarf_Die* cu = dwfl_module_addrdie(m, pc, &bias);
+    if (!cu) return;
+    Dwarf_Die* scopes = nullptr;
+    int n = dwarf_getscopes(cu, pc - bias, &scopes);
+    if (n <= 0) return;
+    int k = 0;
+    while (k < n && dwarf_tag(&scopes[k]) != DW_TAG_inlined_subroutine) ++k;
+    if (k == n) {
+      std::free(scopes);
+      return;
+    }
+    Dwarf_Die* chain = nullptr;
+    int nc = dwarf_getscopes_die(&scopes[k], &chain);
+    std::free(scopes);
+    if (nc <= 0) return;
+    Dwarf_Files* files = nullptr;
+    std::size_t nfiles = 0;
+    dwarf_getsrcfiles(cu, &files, &nfiles);
+    stack_frame cur = f;
+    Dwarf_Die* callee = nullptr;  // the inlined instance whose call site is next
+    for (int i = 0; i < nc; ++i) {
+      int tag = dwarf_tag(&chain[i]);
+      if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram) continue;
+      if (callee) {
+        Dwarf_Attribute attr;
+        Dwarf_Word file_idx = 0, line = 0;
+        cur = f;
+        cur.file.clear();
+        cur.line = 0;
+        if (files && dwarf_formudata(dwarf_attr(callee, DW_AT_call_file, &attr), &file_idx) == 0)
+          if (const char* fn = dwarf_filesrc(files, file_idx, nullptr, nullptr)) cur.file = fn;
+        if (dwarf_formudata(dwarf_attr(callee, DW_AT_call_line, &attr), &line) == 0)
+          cur.line = static_cast<unsigned>(line);
+      }
+      std::string name = die_name(&chain[i]);
+      cur.function = name.empty() ? f.function : name;
+      out.push_back(cur);
+      if (tag == DW_TAG_subprogram) break;
+      callee = &chain[i];
+    }
+    std::free(chain);
   }
 
   Dwfl_Module* module_for(std::uintptr_t pc) {
@@ -102,7 +171,7 @@ class symbolizer {
 
   std::mutex mu_;
   Dwfl* dwfl_ = nullptr;
-  std::unordered_map<std::uintptr_t, stack_frame> cache_;
+  std::unordered_map<std::uintptr_t, std::vector<stack_frame>> cache_;
 };
 
 symbolizer& sym() {
@@ -169,7 +238,7 @@ std::vector<stack_frame> symbolize(const std::vector<void*>& pcs, bool from_sign
   bool exact_next = false;
   if (from_signal) {
     for (std::size_t i = 0; i < pcs.size() && i < 8; ++i) {
-      stack_frame f = sym().lookup(reinterpret_cast<std::uintptr_t>(pcs[i]));
+      stack_frame f = sym().lookup(reinterpret_cast<std::uintptr_t>(pcs[i])).front();
       if (f.function == "__restore_rt" || f.function.find("sigreturn") != std::string::npos) {
         first = i + 1;
         exact_next = true;
@@ -180,9 +249,10 @@ std::vector<stack_frame> symbolize(const std::vector<void*>& pcs, bool from_sign
   for (std::size_t i = first; i < pcs.size(); ++i) {
     auto pc = reinterpret_cast<std::uintptr_t>(pcs[i]);
     bool exact = exact_next && i == first;
-    stack_frame f = sym().lookup(exact || pc == 0 ? pc : pc - 1);
-    f.pc = pc;
-    out.push_back(std::move(f));
+    for (stack_frame& f : sym().lookup(exact || pc == 0 ? pc : pc - 1)) {
+      f.pc = pc;
+      out.push_back(std::move(f));
+    }
   }
   // Drop the runtime's own frames on top (handler, interposer, unwinder).
   std::size_t k = 0;
@@ -194,7 +264,8 @@ std::vector<stack_frame> symbolize(const std::vector<void*>& pcs, bool from_sign
 }
 
 stack_frame symbolize_one(void* pc) {
-  return sym().lookup(reinterpret_cast<std::uintptr_t>(pc));
+  // The outermost frame of PC: the function it really is in.
+  return sym().lookup(reinterpret_cast<std::uintptr_t>(pc)).back();
 }
 
 }  // namespace leakguard::rt
