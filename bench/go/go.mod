@@ -1,0 +1,3 @@
+module leakguard/bench/go
+
+go 1.19
