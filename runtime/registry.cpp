@@ -557,9 +557,31 @@ std::vector<std::string> take_notes() {
   return std::exchange(r.notes, {});
 }
 
+namespace {
+// Whether TID blocks SIG (sanitizer helper threads block every signal):
+// signalling it would only run into the timeout.
+bool blocks_signal(int tid, int sig) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/status", tid);
+  FILE* f = std::fopen(path, "re");
+  if (!f) return true;  // gone
+  char line[256];
+  bool blocked = false;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::strncmp(line, "SigBlk:", 7) != 0) continue;
+    unsigned long long mask = std::strtoull(line + 7, nullptr, 16);
+    blocked = (mask >> (sig - 1)) & 1ULL;
+    break;
+  }
+  std::fclose(f);
+  return blocked;
+}
+}  // namespace
+
 bool capture_stack(int tid, std::vector<void*>& pcs, pthread_t* handle_out,
                    std::chrono::milliseconds timeout) {
   if (!g_stacks_ok || tid <= 0) return false;
+  if (tid != gettid_() && blocks_signal(tid, g_capture_signal)) return false;
   std::lock_guard lk(g_capture_mu);
   while (sem_trywait(&g_slot.done) == 0) {
   }

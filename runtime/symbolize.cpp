@@ -17,6 +17,7 @@
 #include <elfutils/libdwfl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <unordered_map>
@@ -72,14 +73,18 @@ class symbolizer {
                                          nullptr, nullptr);
       if (mod) f.module = mod;
       if (const char* n = dwfl_module_addrname(m, pc)) f.function = demangle(n);
-      if (Dwfl_Line* l = dwfl_module_getsrc(m, pc)) {
-        int line = 0;
-        if (const char* file = dwfl_lineinfo(l, nullptr, &line, nullptr, nullptr, nullptr)) {
-          f.file = file;
-          f.line = static_cast<unsigned>(line);
+      Dwarf_Addr bias = 0;
+      if (Dwarf_Die* cu = find_cu(m, pc, &bias)) {
+        if (Dwarf_Line* l = dwarf_getsrc_die(cu, pc - bias)) {
+          int line = 0;
+          dwarf_lineno(l, &line);
+          if (const char* file = dwarf_linesrc(l, nullptr, nullptr)) {
+            f.file = file;
+            f.line = static_cast<unsigned>(line);
+          }
         }
+        inline_frames(cu, pc - bias, f, out);
       }
-      inline_frames(m, pc, f, out);
     }
     if (out.empty()) {
       if (f.function.empty()) {
@@ -97,13 +102,10 @@ class symbolizer {
   // Expands inlined scopes. F holds the line-table answer for PC. The
   // innermost inlined instance's concrete scope chain (dwarf_getscopes_die)
   // gives every function it was inlined into and the call site in each.
-  static void inline_frames(Dwfl_Module* m, std::uintptr_t pc, const stack_frame& f,
+  static void inline_frames(Dwarf_Die* cu, Dwarf_Addr addr, const stack_frame& f,
                             std::vector<stack_frame>& out) {
-    Dwarf_Addr bias = 0;
-    Dwarf_Die* cu = dwfl_module_addrdie(m, pc, &bias);
-    if (!cu) return;
     Dwarf_Die* scopes = nullptr;
-    int n = dwarf_getscopes(cu, pc - bias, &scopes);
+    int n = dwarf_getscopes(cu, addr, &scopes);
     if (n <= 0) return;
     int k = 0;
     while (k < n && dwarf_tag(&scopes[k]) != DW_TAG_inlined_subroutine) ++k;
@@ -143,6 +145,42 @@ class symbolizer {
     std::free(chain);
   }
 
+  // The compile unit holding PC. Clang emits no .debug_aranges by default,
+  // which dwfl_module_addrdie relies on; then use a per-module table of the
+  // CUs' own address ranges, built once.
+  struct cu_range {
+    Dwarf_Addr lo, hi;
+    Dwarf_Die* cu;
+    Dwarf_Addr bias;
+  };
+  Dwarf_Die* find_cu(Dwfl_Module* m, std::uintptr_t pc, Dwarf_Addr* bias) {
+    if (Dwarf_Die* cu = dwfl_module_addrdie(m, pc, bias)) return cu;
+    auto [it, fresh] = ranges_.try_emplace(m);
+    std::vector<cu_range>& tab = it->second;
+    if (fresh) {
+      Dwarf_Die* cu = nullptr;
+      Dwarf_Addr b = 0;
+      while ((cu = dwfl_module_nextcu(m, cu, &b)) != nullptr) {
+        Dwarf_Addr base = 0, lo = 0, hi = 0;
+        ptrdiff_t off = 0;
+        while ((off = dwarf_ranges(cu, off, &base, &lo, &hi)) > 0)
+          if (hi > lo) tab.push_back({lo + b, hi + b, cu, b});
+      }
+      std::sort(tab.begin(), tab.end(), [](auto& x, auto& y) { return x.lo < y.lo; });
+    }
+    auto r = std::upper_bound(tab.begin(), tab.end(), pc,
+                              [](std::uintptr_t v, const cu_range& c) { return v < c.lo; });
+    while (r != tab.begin()) {
+      --r;
+      if (pc >= r->lo && pc < r->hi) {
+        *bias = r->bias;
+        return r->cu;
+      }
+      if (tab.size() < 2 || r->hi <= pc) break;  // ranges rarely nest; stop early
+    }
+    return nullptr;
+  }
+
   Dwfl_Module* module_for(std::uintptr_t pc) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!dwfl_ || attempt == 1) report_modules();
@@ -164,6 +202,7 @@ class symbolizer {
       dwfl_ = dwfl_begin(&cb);
       if (!dwfl_) return;
     }
+    ranges_.clear();
     dwfl_report_begin(dwfl_);
     dwfl_linux_proc_report(dwfl_, getpid());
     dwfl_report_end(dwfl_, nullptr, nullptr);
@@ -172,6 +211,7 @@ class symbolizer {
   std::mutex mu_;
   Dwfl* dwfl_ = nullptr;
   std::unordered_map<std::uintptr_t, std::vector<stack_frame>> cache_;
+  std::unordered_map<Dwfl_Module*, std::vector<cu_range>> ranges_;
 };
 
 symbolizer& sym() {
@@ -203,6 +243,13 @@ bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 
 }  // namespace
 
 bool is_runtime_frame(const stack_frame& f) {
+  static void* const base = [] {
+    Dl_info info{};
+    return dladdr(reinterpret_cast<void*>(&runtime_module), &info) ? info.dli_fbase : nullptr;
+  }();
+  Dl_info info{};
+  if (f.pc && base && dladdr(reinterpret_cast<void*>(f.pc), &info) && info.dli_fbase == base)
+    return true;
   return same_module(f.module, runtime_module()) || starts_with(f.function, "leakguard::rt::");
 }
 
