@@ -386,7 +386,9 @@ stage<T> broadcast(const context& ctx, stage<T>& in, std::size_t n, stage_option
 // --- sinks ------------------------------------------------------------------
 
 // Runs fn(v) in the calling thread for every value of `in` until it is
-// closed and drained (returns {}) or ctx is done (returns ctx.err()). If fn
+// closed and drained or ctx is done. Returns ctx.err() - empty when ctx is
+// not done, i.e. the stream ended normally; a stream that ended because the
+// pipeline was cancelled (possibly cut short) reports why. If fn
 // returns bool, false stops early (returns {}); the caller then cancels or
 // drops the upstream stages.
 template <class T, class F>
@@ -394,7 +396,7 @@ std::error_code sink(const context& ctx, channel<T>& in, F fn) {
   const std::stop_token st = ctx.token();
   for (;;) {
     auto v = in.pop(st);
-    if (!v) return v.stopped() ? ctx.err() : std::error_code{};
+    if (!v) return ctx.err();  // empty when the input simply ran dry
     if constexpr (std::is_same_v<detail::stage_result_t<F, T>, bool>) {
       if (!detail::invoke_stage(fn, std::move(*v), st)) return {};
     } else {

@@ -22,7 +22,7 @@
 //    hand-off to an idle worker) is full; it gives up when the pool is
 //    stopped, and the future then holds a std::system_error with
 //    errc::canceled. try_submit never blocks (nullopt when no room).
-//    Submitting after shutdown() throws leakguard::channel_closed.
+//    Submitting after shutdown() or stop() throws leakguard::channel_closed.
 //  * shutdown() - graceful: no new jobs, every queued job still runs, then
 //    the workers are joined. Idempotent; call it from the owner.
 //  * stop() - hard stop: cancels the pool's context (running jobs see their
@@ -186,6 +186,9 @@ class worker_pool {
     for (;;) {
       auto job = jobs_.pop(st);
       if (!job) return;  // closed and drained, or stopped
+      // Hard stop: a job still taken from the queue is dropped, not run
+      // (destroying it cancels its future).
+      if (st.stop_requested()) return;
       (*job)->run(st);
     }
   }
