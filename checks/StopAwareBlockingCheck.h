@@ -8,9 +8,16 @@
 #define LEAKGUARD_CHECKS_STOPAWAREBLOCKINGCHECK_H
 
 #include "clang-tidy/ClangTidyCheck.h"
+#include "utils/AnalysisScope.h"
+#include "llvm/ADT/DenseSet.h"
+#include <string>
+#include <vector>
 
 namespace clang::tidy::leakguard {
 
+/// Flags a blocking call (channel push/pop and range-for, semaphore acquire,
+/// wait_group/condition-variable wait, this_thread sleeps, and user-listed
+/// functions) that ignores a cancellation handle in scope.
 class StopAwareBlockingCheck : public ClangTidyCheck {
 public:
   StopAwareBlockingCheck(StringRef Name, ClangTidyContext *Context);
@@ -20,6 +27,28 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override;
+
+  /// A blocking member function or free function, as a qualified name
+  /// ("leakguard::semaphore::acquire", "std::this_thread::sleep_for").
+  struct BlockingEntry {
+    std::string Owner; ///< Class (for a member) or namespace qualifier.
+    std::string Name;  ///< The function's own name.
+  };
+
+private:
+  friend class StopAwareBodyWalker;
+
+  std::string RawStopHandleTypes;
+  std::string RawChannelTypes;
+  std::string RawBlockingFunctions;
+  std::vector<std::string> StopHandleTypes;
+  std::vector<std::string> ChannelTypes;
+  std::vector<BlockingEntry> BlockingFunctions;
+
+  utils::AnalysisScope Scope;
+  llvm::DenseSet<const Decl *> AnalysedRoots;
+  llvm::DenseSet<const void *> Reported;
 };
 
 } // namespace clang::tidy::leakguard

@@ -35,6 +35,9 @@ public:
   operator std::stop_token() const noexcept { return {}; }
   bool done() const noexcept { return false; }
   std::error_code err() const noexcept { return {}; }
+  void wait(std::source_location = std::source_location::current()) const;
+  bool wait(std::stop_token st,
+            std::source_location = std::source_location::current()) const;
 };
 class cancel_func {
 public:
@@ -129,6 +132,8 @@ public:
 class semaphore_guard {
 public:
   explicit semaphore_guard(semaphore &s) {}
+  semaphore_guard(semaphore &s, std::stop_token st,
+                  std::source_location = std::source_location::current()) {}
   semaphore_guard(const semaphore_guard &) = delete;
   ~semaphore_guard() {}
 };
