@@ -111,6 +111,7 @@ class semaphore_core {
 
   void release(std::ptrdiff_t n, const std::source_location& where) {
     check_weight(n);
+    const char* type = type_;  // no member access after unlock (see above)
     mu_.lock();
     if (avail_ + n > cap_) {
       mu_.unlock();
@@ -119,7 +120,7 @@ class semaphore_core {
     avail_ += n;
     waiter* wake = grant_locked();
     mu_.unlock();
-    note_permits(this, type_, -n, where);
+    note_permits(this, type, -n, where);
     signal_all(wake);
   }
 
