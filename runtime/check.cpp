@@ -234,7 +234,7 @@ struct checker {
   // while every other thread that could act is itself blocked on leakguard
   // primitives (nobody left to send, receive, release or cancel).
   static bool definite(const thread_view& v, const candidate_set& c) {
-    if (!v.wait || self_waking(v.wait_kind)) return false;
+    if (!v.wait || v.wait_timed || self_waking(v.wait_kind)) return false;
     for (const thread_view& a : c.actors) {
       if (a.tid == v.tid) continue;
       if (!a.wait) return false;
@@ -353,7 +353,7 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
   std::vector<permit_entry> permits = permit_snapshot();
   bool all_asleep = !c.actors.empty();
   for (const thread_view& a : c.actors)
-    if (!a.wait || self_waking(a.wait_kind)) all_asleep = false;
+    if (!a.wait || a.wait_timed || self_waking(a.wait_kind)) all_asleep = false;
   for (const thread_view& v : c.leaks) {
     thread_leak l;
     fill_leak(l, v, checker::definite(v, c), opts.stacks_captured(), rep.checked_in, permits);

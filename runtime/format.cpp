@@ -446,7 +446,7 @@ leak_report check_deadlock(std::chrono::nanoseconds threshold) {
   std::vector<rt::thread_view> asleep;
   for (rt::thread_view& v : rt::program_threads()) {
     if (!v.wait) return rep;  // someone is running (or blocked outside leakguard)
-    if (v.wait_kind == detail::wait_kind::sleep ||
+    if (v.wait_timed || v.wait_kind == detail::wait_kind::sleep ||
         v.wait_kind == detail::wait_kind::rate_limiter_wait ||
         v.wait_kind == detail::wait_kind::context_wait)
       return rep;  // wakes by itself

@@ -127,6 +127,7 @@ struct thread_view {
   std::string test;
   std::optional<wait_info> wait;  // innermost wait
   detail::wait_kind wait_kind = detail::wait_kind::other;
+  bool wait_timed = false;
   clock::time_point wait_since{};
 };
 

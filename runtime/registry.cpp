@@ -498,6 +498,7 @@ std::vector<thread_view> snapshot(bool include_self) {
         const active_wait& w = rec->waits.back();
         v.wait = to_wait_info(*w.record, w.since);
         v.wait_kind = w.record->kind;
+        v.wait_timed = w.record->timed;
         v.wait_since = w.since;
       }
       out.push_back(std::move(v));

@@ -53,6 +53,10 @@ struct wait_record {
   const char* object_name = nullptr;  // user-given name, or nullptr
   std::size_t capacity = 0;      // channel capacity / semaphore size, if any
   std::source_location where{};  // the caller's site
+  // True when the wait ends by itself at a deadline (push_for, pop_until,
+  // try_acquire_for, ...). The tracker never calls a timed wait a definite
+  // leak or a deadlock. Added after the first version; defaults to false.
+  bool timed = false;
 };
 
 // Function table the runtime installs. Every entry may be null.
