@@ -154,7 +154,7 @@ public:
   void join();
   void request_stop();
 };
-template <class F, class... A> thread_handle go(F &&f, A &&...a);
+template <class F, class... A> thread_handle go(F &&f, A &&...a) { return {}; }
 
 class task_group {
 public:
@@ -162,15 +162,15 @@ public:
   explicit task_group(const leakguard::context &parent) {}
   leakguard::context context() const;
   void set_limit(int n);
-  template <class F> void go(F &&f);
-  template <class F> bool try_go(F &&f);
+  template <class F> void go(F &&f) {}
+  template <class F> bool try_go(F &&f) { return true; }
   std::error_code wait();
 };
 
 class worker_pool {
 public:
   explicit worker_pool(std::size_t workers) {}
-  template <class F> void submit(F &&job);
+  template <class F> void submit(F &&job) {}
   void shutdown();
 };
 
