@@ -1,0 +1,37 @@
+// BUGGY TWIN - deliberately wrong; kept out of the dogfood clean run.
+//
+// Bug: the producer has a std::stop_token in scope but its blocking
+// `ch.push(v)` ignores it. When the consumer stops reading and requests stop,
+// the producer stays blocked in push forever (the seed's pipeline leak).
+// Fix: `if (!ch.push(v, st)) return;`.
+//
+// Static: leakguard-stop-aware-blocking flags the `ch.push(i)` call.
+// FLAGGED-BY: leakguard-stop-aware-blocking
+// Run time: the tracker reports a definite leak - thread "producer" blocked
+// in channel<int>::push (cap 0) - after the consumer left. The program then
+// reads one more value so the producer can notice the stop and exit.
+#include <leakguard/channel.hpp>
+#include <leakguard/go.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <stop_token>
+
+#include "buggy/tracker_confirm.hpp"
+
+int main() {
+  const auto opts = buggy::baseline(std::chrono::milliseconds(300));
+  leakguard::channel<int> ch;
+  auto producer = leakguard::go(leakguard::named("producer"), [&ch](std::stop_token st) {
+    for (int i = 0; !st.stop_requested(); ++i) ch.push(i);  // BUG: ignores st
+  });
+  for (int n = 0; n < 3; ++n) std::printf("got %d\n", *ch.pop());
+  producer.request_stop();  // the consumer leaves; the producer never notices
+
+  const leakguard::leak_report r = leakguard::find_leaks(opts);
+  const int rc = buggy::report(buggy::has_blocked_thread(r, "channel<int>::push"), r,
+                               "a thread blocked forever in channel<int>::push");
+  (void)ch.pop();  // end the demo: unblock the producer once, it sees the stop
+  producer.join();
+  return rc;
+}

@@ -1,0 +1,40 @@
+// Shared by the buggy twins: ask the leak tracker about the scenario that
+// just ran, print what it found (full report on stderr), and say whether it
+// confirmed the bug the twin demonstrates.
+#pragma once
+
+#include <leakguard/leakcheck.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace buggy {
+
+// The baseline: everything alive before the scenario (and the library's
+// long-lived deadline timer) is not the scenario's fault.
+inline leakguard::leak_options baseline(std::chrono::milliseconds max_wait) {
+  return leakguard::ignore_current().ignore_thread_name("leakguard-timer").max_wait(max_wait);
+}
+
+// A thread blocked in OPERATION (e.g. "channel<int>::push"), "" = any
+// leaked thread.
+inline bool has_blocked_thread(const leakguard::leak_report& r, const std::string& operation) {
+  for (const leakguard::thread_leak& t : r.threads) {
+    if (operation.empty()) return true;
+    if (t.blocked_on && t.blocked_on->operation == operation) return true;
+  }
+  return false;
+}
+
+inline int report(bool confirmed, const leakguard::leak_report& r, const char* what) {
+  std::fprintf(stderr, "%s\n", r.text().c_str());
+  if (confirmed) {
+    std::printf("CONFIRMED by the leak tracker: %s\n", what);
+    return 0;
+  }
+  std::printf("NOT confirmed: the tracker did not report %s\n", what);
+  return 1;
+}
+
+}  // namespace buggy
