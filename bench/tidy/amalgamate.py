@@ -33,8 +33,18 @@ def split(path):
         m = INCLUDE.match(line)
         if m:
             if m.group(1) == '"':
-                local = os.path.normpath(os.path.join(os.path.dirname(path), m.group(2)))
-                inc = '#include "%s"' % local if os.path.exists(local) else line.strip()
+                inc = line.strip()
+                # Relative to the file, then to each directory above it (the
+                # examples' build adds examples/ to the include path).
+                d = os.path.dirname(os.path.abspath(path))
+                while True:
+                    local = os.path.normpath(os.path.join(d, m.group(2)))
+                    if os.path.exists(local):
+                        inc = '#include "%s"' % local
+                        break
+                    if d == os.path.dirname(d):
+                        break
+                    d = os.path.dirname(d)
             else:
                 inc = "#include <%s>" % m.group(2)
             includes.append(inc)
