@@ -120,10 +120,18 @@ TEST(WorkerPool, ParentCancellationStopsWork) {
   {
     auto [ctx, cancel] = lg::with_cancel(lg::background());
     lg::worker_pool pool(ctx, 2);
-    auto f = pool.submit([](std::stop_token st) { return lg::sleep_for(1h, st); });
+    auto [started, mark_started] = lg::with_cancel(lg::background());
+    auto f = pool.submit([mark = mark_started](std::stop_token st) {
+      mark();
+      return lg::sleep_for(1h, st);
+    });
+    started.wait();
     cancel();
-    EXPECT_FALSE(f.get());
+    EXPECT_FALSE(f.get());  // the running job saw the parent's cancellation
     EXPECT_TRUE(pool.context().done());
+    // Work submitted after the parent was cancelled is not run.
+    auto late = pool.submit([] { return true; });
+    EXPECT_THROW(late.get(), std::system_error);
   }
   EXPECT_TRUE(leaks.check());
 }
