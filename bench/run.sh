@@ -112,7 +112,9 @@ fi
 stamp "summary"
 mkdir -p "$results/raw"
 for f in env.txt channels.json go.csv tracker_on.json tracker_off.json tracker_callgrind.csv; do
-  [ -f "$raw/$f" ] && cp "$raw/$f" "$results/raw/"
+  if [ -f "$raw/$f" ]; then cp "$raw/$f" "$results/raw/"; fi
 done
-python3 "$here/bench/summarize.py" "$raw" "$results"
+doc_arg=()
+if [ "$results" = "$here/bench/results" ]; then doc_arg=("$here/docs/performance.md"); fi
+python3 "$here/bench/summarize.py" "$raw" "$results" "${doc_arg[@]}"
 stamp "done: $results/SUMMARY.md"

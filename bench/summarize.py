@@ -275,7 +275,28 @@ def main():
         md.append("(not measured)\n")
     with open(os.path.join(res, "SUMMARY.md"), "w") as fh:
         fh.write("\n".join(md) + "\n")
+    if len(sys.argv) > 3:
+        update_doc(sys.argv[3], md, res)
     print("summarize: %s (%d targets met, %d missed)" % (os.path.join(res, "SUMMARY.md"), len(met), len(missed)))
+
+
+def update_doc(doc, md, res):
+    """Replaces the part of docs/performance.md between the RESULTS markers
+    with this run's tables (the summary without its title and intro)."""
+    begin, end = "<!-- BEGIN RESULTS (bench/summarize.py) -->", "<!-- END RESULTS -->"
+    try:
+        text = open(doc).read()
+    except OSError:
+        return
+    if begin not in text or end not in text:
+        return
+    rel = os.path.relpath(res, os.path.dirname(os.path.abspath(doc)))
+    body = "\n".join(md[2:]).replace("](sweep.png)", "](%s/sweep.png)" % rel) \
+        .replace("](sweep.csv)", "](%s/sweep.csv)" % rel)
+    body = body.replace("\n## ", "\n### ")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    open(doc, "w").write(head + begin + "\n" + body + "\n" + end + tail)
 
 
 def still_scaling(rows, c):
