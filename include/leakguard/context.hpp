@@ -27,6 +27,8 @@
 //    forgotten cancel never leaks a timer or a subtree. Call disarm() to
 //    hand the context's lifetime to something else (it is then only done
 //    through its parent or deadline).
+//  * with_stop(parent, st): a child also cancelled when a std::stop_token
+//    fires (to hand a jthread's token to context-taking code).
 //  * A context is a cheap handle (one shared_ptr); copies share state.
 #pragma once
 
@@ -65,7 +67,8 @@ struct context_state : std::enable_shared_from_this<context_state> {
       self->cancel(why ? static_cast<errc>(why) : errc::canceled);
     }
   };
-  std::optional<std::stop_callback<propagate>> link;  // parent -> this
+  std::optional<std::stop_callback<propagate>> link;   // parent -> this
+  std::optional<std::stop_callback<propagate>> extra;  // with_stop's token -> this
 
   context_state() = default;
   context_state(const context_state&) = delete;
@@ -117,7 +120,8 @@ class context;
 class cancel_func;
 namespace detail {
 inline std::pair<context, cancel_func> make_child(const context& parent,
-                                           std::optional<steady_time> own);
+                                                  std::optional<steady_time> own,
+                                                  const std::stop_token* also = nullptr);
 }  // namespace detail
 
 class context {
@@ -181,7 +185,8 @@ class context {
 
  private:
   friend std::pair<context, cancel_func> detail::make_child(const context&,
-                                                            std::optional<detail::steady_time>);
+                                                            std::optional<detail::steady_time>,
+                                                            const std::stop_token*);
 
   explicit context(std::shared_ptr<detail::context_state> s) noexcept
       : state_(std::move(s)) {}
@@ -216,7 +221,8 @@ class cancel_func {
 
  private:
   friend std::pair<context, cancel_func> detail::make_child(const context&,
-                                                            std::optional<detail::steady_time>);
+                                                            std::optional<detail::steady_time>,
+                                                            const std::stop_token*);
   struct holder {
     std::shared_ptr<detail::context_state> state;
     std::atomic<bool> armed{true};
@@ -237,7 +243,8 @@ inline context background() noexcept { return context{}; }
 
 namespace detail {
 inline std::pair<context, cancel_func> make_child(const context& parent,
-                                                  std::optional<steady_time> own) {
+                                                  std::optional<steady_time> own,
+                                                  const std::stop_token* also) {
   auto s = std::make_shared<context_state>();
   const std::shared_ptr<context_state>& p = parent.state_;
   s->parent = p;
@@ -253,6 +260,8 @@ inline std::pair<context, cancel_func> make_child(const context& parent,
   }
   // Runs at once if the parent is already done.
   if (p) s->link.emplace(p->source.get_token(), context_state::propagate{s.get(), p.get()});
+  if (also && also->stop_possible())
+    s->extra.emplace(*also, context_state::propagate{s.get(), nullptr});
   context child(s);
   return {std::move(child), cancel_func(std::move(s))};
 }
@@ -275,6 +284,12 @@ template <class Rep, class Period>
 std::pair<context, cancel_func> with_timeout(const context& parent,
                                              const std::chrono::duration<Rep, Period>& d) {
   return detail::make_child(parent, detail::after(d));
+}
+
+// A child that is also cancelled (errc::canceled) when `st` fires - to give
+// code that holds a std::stop_token (a jthread's, say) a context.
+inline std::pair<context, cancel_func> with_stop(const context& parent, std::stop_token st) {
+  return detail::make_child(parent, std::nullopt, &st);
 }
 
 }  // namespace leakguard

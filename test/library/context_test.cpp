@@ -129,11 +129,16 @@ TEST(Context, PastDeadlineIsDoneAtOnce) {
 }
 
 TEST(Context, ChildInheritsTheEarlierDeadlineAndItsReason) {
-  auto [parent, cancel_parent] = leakguard::with_timeout(background(), 5ms);
-  auto [child, cancel_child] = leakguard::with_timeout(parent, 1h);
-  EXPECT_EQ(child.deadline(), parent.deadline());
-  auto [tight, cancel_tight] = leakguard::with_timeout(parent, -1ms);
-  EXPECT_LT(*tight.deadline(), *parent.deadline());
+  auto [parent, cancel_parent] = leakguard::with_timeout(background(), 1h);
+  auto [later, cancel_later] = leakguard::with_timeout(parent, 2h);
+  EXPECT_EQ(later.deadline(), parent.deadline());  // the parent's is earlier
+  auto [sooner, cancel_sooner] = leakguard::with_timeout(parent, 1ms);
+  EXPECT_LT(*sooner.deadline(), *parent.deadline());
+  auto [plain, cancel_plain] = leakguard::with_cancel(parent);
+  EXPECT_EQ(plain.deadline(), parent.deadline());
+
+  auto [short_parent, cancel_sp] = leakguard::with_timeout(background(), 2ms);
+  auto [child, cancel_child] = leakguard::with_cancel(short_parent);
   child.wait();
   EXPECT_EQ(child.err(), errc::deadline_exceeded);  // the parent's reason
 }
@@ -229,4 +234,17 @@ TEST(Context, ConcurrentCancelAndDeadline) {
     const auto err = ctx.err();
     EXPECT_TRUE(err == errc::canceled || err == errc::deadline_exceeded);
   }
+}
+
+TEST(Context, WithStopFollowsAStopToken) {
+  std::stop_source src;
+  auto [ctx, cancel] = leakguard::with_stop(background(), src.get_token());
+  EXPECT_FALSE(ctx.done());
+  src.request_stop();
+  EXPECT_TRUE(ctx.done());
+  EXPECT_EQ(ctx.err(), errc::canceled);
+  auto [parent, cancel_parent] = leakguard::with_cancel(background());
+  auto [c2, cancel2] = leakguard::with_stop(parent, std::stop_token{});
+  cancel_parent();
+  EXPECT_TRUE(c2.done());
 }
