@@ -40,7 +40,7 @@ long items(long base) {
 }
 constexpr long pingpong_rounds = 20000;
 constexpr long transfer_items_cap1 = 40000;
-constexpr long transfer_items = 400000;
+constexpr long transfer_items = 200000;
 constexpr long drain_items = 200000;
 
 template <class Q>

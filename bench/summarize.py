@@ -174,9 +174,9 @@ def main():
 
     # ---------------------------------------------------------------- sweep --
     sweep = read_csv(os.path.join(raw, "sweep.csv"))
-    by_w = {}
+    by_w = {}  # (workload, impl) -> rows by limit
     for r in sweep:
-        by_w.setdefault(r["workload"], []).append(r)
+        by_w.setdefault((r["workload"], r["impl"]), []).append(r)
     crossover = {}
     for w, rows in by_w.items():
         rows.sort(key=lambda r: int(r["limit"]))
@@ -257,16 +257,16 @@ def main():
 
     md.append("## Semaphore-limit sweep\n")
     if sweep:
-        md.append("Crossover = the smallest limit whose throughput is within 5%% of the best limit's: "
+        md.append("Crossover = the smallest limit whose throughput is within 5% of the best limit's: "
                   "past it, more concurrency buys latency, not throughput. Latency is per task, from "
-                  "holding the permit to done. Limited by `%s`.\n" % sweep[0]["impl"])
-        md.append("| task | crossover limit | tasks/s at 1 | at crossover | at 64 | p99 ms at crossover | p99 ms at 64 |")
-        md.append("|---|---:|---:|---:|---:|---:|---:|")
-        for w, rows in by_w.items():
-            c = crossover[w]
+                  "holding its slot to done.\n")
+        md.append("| task | limited by | crossover limit | tasks/s at 1 | at crossover | at 64 | p99 ms at crossover | p99 ms at 64 |")
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|")
+        for (w, impl), rows in by_w.items():
+            c = crossover[(w, impl)]
             first, last = rows[0], rows[-1]
-            md.append("| %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f |" % (
-                w, c["limit"] + (" (none ≤ 64: still scaling)" if still_scaling(rows, c) else ""), float(first["throughput_per_s"]), float(c["throughput_per_s"]),
+            md.append("| %s | %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f |" % (
+                w, impl, c["limit"] + (" (none ≤ 64: still scaling)" if still_scaling(rows, c) else ""), float(first["throughput_per_s"]), float(c["throughput_per_s"]),
                 float(last["throughput_per_s"]), float(c["p99_ms"]), float(last["p99_ms"])))
         md.append("\nFull data: [sweep.csv](sweep.csv).\n")
         if plot_ok:
@@ -310,33 +310,45 @@ def make_plot(raw, res, by_w, crossover):
     if not shutil.which("gnuplot"):
         print("summarize: gnuplot not found, no plot", file=sys.stderr)
         return False
-    titles = {"sleep": "I/O-bound: sleep 2 ms", "socket": "I/O-bound: loopback TCP, server capacity 8 × 1 ms",
+    titles = {"sleep": "I/O-bound: sleep 2 ms", "socket": "I/O-bound: loopback TCP, server capacity 8 x 1 ms",
               "cpu": "CPU-bound: about 1 ms of arithmetic (2 cores)"}
-    order = [w for w in ("sleep", "socket", "cpu") if w in by_w] + [w for w in by_w if w not in ("sleep", "socket", "cpu")]
-    gp = ["set terminal pngcairo size %d,460 font 'sans,10'" % (520 * len(order)),
+    workloads = []
+    for (w, _) in by_w:
+        if w not in workloads:
+            workloads.append(w)
+    order = [w for w in ("sleep", "socket", "cpu") if w in workloads] + \
+        [w for w in workloads if w not in ("sleep", "socket", "cpu")]
+    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"]
+    gp = ["set terminal pngcairo size %d,580 font 'sans,10'" % (540 * len(order)),
           "set output '%s'" % os.path.join(res, "sweep.png"),
           "set datafile separator ','",
           "set multiplot layout 1,%d" % len(order),
           "set logscale x 2", "set xrange [0.8:80]", "set xtics (1,2,4,8,16,32,64)",
-          "set xlabel 'concurrency limit'", "set ylabel 'throughput (tasks/s)'",
-          "set y2label 'p99 latency (ms)'", "set ytics nomirror", "set y2tics", "set grid",
-          "set key bottom right box opaque", "set yrange [0:*]", "set y2range [0:*]",
+          "set xlabel 'concurrency limit'", "set ylabel 'throughput (tasks/s), solid'",
+          "set y2label 'p99 latency (ms), dashed'", "set ytics nomirror", "set y2tics", "set grid",
+          "set key outside bottom center horizontal maxrows 2 font ',9'", "set yrange [0:*]", "set y2range [0:*]",
           "set termoption noenhanced"]
     for w in order:
-        data = os.path.join(raw, "sweep_%s.csv" % w)
-        with open(data, "w") as fh:
-            for r in by_w[w]:
-                fh.write("%s,%s,%s\n" % (r["limit"], r["throughput_per_s"], r["p99_ms"]))
-        c = crossover[w]
+        impls = [i for (x, i) in by_w if x == w]
         gp.append("set title \"%s\"" % titles.get(w, w))
         gp.append("unset arrow; unset label")
-        gp.append("set arrow from %s, graph 0 to %s, graph 1 nohead dt 2 lw 2 lc rgb '#d62728'" % (c["limit"], c["limit"]))
-        text = "crossover: limit %s" % c["limit"] if not still_scaling(by_w[w], c) else \
-            "no crossover up to 64 (still scaling)"
-        gp.append("set label '%s' at %s, graph 0.96 %s tc rgb '#d62728'" % (
-            text, c["limit"], "right offset -0.5,0" if int(c["limit"]) >= 16 else "offset 0.5,0"))
-        gp.append("plot '%s' using 1:2 axes x1y1 with linespoints lw 2 pt 7 title 'throughput', "
-                  "'' using 1:3 axes x1y2 with linespoints lw 2 pt 5 title 'p99 latency'" % data)
+        plots = []
+        for k, impl in enumerate(impls):
+            rows = by_w[(w, impl)]
+            data = os.path.join(raw, "sweep_%s_%d.csv" % (w, k))
+            with open(data, "w") as fh:
+                for r in rows:
+                    fh.write("%s,%s,%s\n" % (r["limit"], r["throughput_per_s"], r["p99_ms"]))
+            c = crossover[(w, impl)]
+            col = colors[k % len(colors)]
+            short = impl.split("::")[0]
+            text = ("crossover %s: %s" % (short, c["limit"])) if not still_scaling(rows, c) else \
+                ("%s: no crossover up to 64" % short)
+            gp.append("set arrow from %s, graph 0 to %s, graph 0.9 nohead dt 4 lw 2 lc rgb '%s'" % (c["limit"], c["limit"], col))
+            gp.append("set label '%s' at graph 0.02, graph %.2f left tc rgb '%s' font ',9'" % (text, 0.96 - 0.05 * k, col))
+            plots.append("'%s' using 1:2 axes x1y1 with linespoints lw 2 pt 7 lc rgb '%s' title '%s throughput'" % (data, col, short))
+            plots.append("'%s' using 1:3 axes x1y2 with linespoints lw 1.5 dt 2 pt 5 lc rgb '%s' title '%s p99'" % (data, col, short))
+        gp.append("plot " + ", ".join(plots))
     gp.append("unset multiplot")
     script = os.path.join(raw, "sweep.gp")
     open(script, "w").write("\n".join(gp) + "\n")

@@ -10,11 +10,14 @@
 //   cpu     CPU-bound: a fixed ~1 ms arithmetic loop (this machine has
 //           std::thread::hardware_concurrency() cores).
 //
-// Concurrency is capped by task_group::set_limit when <leakguard/task_group.hpp>
-// exists (--impl=task_group), else by a semaphore plus one thread per task
-// (--impl=semaphore: leakguard::semaphore when present, else
-// std::counting_semaphore). Per task it records the latency from the moment
-// it holds its permit to its end; per limit the wall time of the batch.
+// Concurrency is capped by task_group::set_limit (--impl=task_group: go()
+// waits for a free slot, one thread per task) and by bounded_map
+// (--impl=bounded_map: `limit` workers pull the inputs); the default
+// --impl=all runs both, interleaved limit by limit. --impl=semaphore is the
+// fallback when neither exists: a semaphore plus one thread per task
+// (leakguard::semaphore when present, else std::counting_semaphore). Per
+// task it records the latency from the moment it holds its slot to its end;
+// per limit the wall time of the batch.
 //
 // Output (CSV, one row per workload and limit):
 //   workload,impl,limit,tasks,seconds,throughput_per_s,p50_ms,p99_ms,max_ms
@@ -51,6 +54,12 @@
 #define LG_SWEEP_TASK_GROUP 1
 #else
 #define LG_SWEEP_TASK_GROUP 0
+#endif
+#if __has_include(<leakguard/bounded_map.hpp>)
+#include <leakguard/bounded_map.hpp>
+#define LG_SWEEP_BOUNDED_MAP 1
+#else
+#define LG_SWEEP_BOUNDED_MAP 0
 #endif
 
 namespace {
@@ -211,6 +220,27 @@ result run_task_group(int limit, int tasks, const std::function<void()>& task) {
 }
 #endif
 
+#if LG_SWEEP_BOUNDED_MAP
+// bounded_map: `limit` workers pull the inputs in order; fn returns the
+// task's latency, which lands in the input's slot.
+result run_bounded_map(int limit, int tasks, const std::function<void()>& task) {
+  result r;
+  std::vector<int> inputs(static_cast<std::size_t>(tasks));
+  const auto t0 = clock_t_::now();
+  auto m = leakguard::bounded_map(leakguard::background(), inputs, static_cast<std::size_t>(limit),
+                                  [&](const int&) {
+                                    const auto s = clock_t_::now();
+                                    task();
+                                    return std::chrono::duration<double, std::milli>(
+                                               clock_t_::now() - s)
+                                        .count();
+                                  });
+  r.seconds = std::chrono::duration<double>(clock_t_::now() - t0).count();
+  for (auto& v : m.slots) r.latency_ms.push_back(v.value_or(0));
+  return r;
+}
+#endif
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -223,7 +253,7 @@ double percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string impl = "auto", out;
+  std::string impl = "all", out;
   double scale = 1.0;
   std::string only;
   for (int i = 1; i < argc; ++i) {
@@ -233,22 +263,30 @@ int main(int argc, char** argv) {
     else if (a.rfind("--scale=", 0) == 0) scale = std::atof(a.c_str() + 8);
     else if (a.rfind("--only=", 0) == 0) only = a.substr(7);
     else {
-      std::cerr << "usage: bench_sweep [--impl=auto|semaphore|task_group] [--out=FILE.csv] "
+      std::cerr << "usage: bench_sweep [--impl=all|semaphore|task_group|bounded_map] [--out=FILE.csv] "
                    "[--scale=F] [--only=sleep|socket|cpu]\n";
       return 2;
     }
   }
-  if (impl == "auto") impl = LG_SWEEP_TASK_GROUP ? "task_group" : "semaphore";
-#if !LG_SWEEP_TASK_GROUP
-  if (impl == "task_group") {
-    std::cerr << "bench_sweep: <leakguard/task_group.hpp> not available\n";
-    return 2;
+  std::vector<std::string> impls;
+  if (impl == "all") {
+    if (LG_SWEEP_TASK_GROUP) impls.push_back("task_group");
+    if (LG_SWEEP_BOUNDED_MAP) impls.push_back("bounded_map");
+    if (impls.empty()) impls.push_back("semaphore");
+  } else {
+    impls.push_back(impl);
   }
-#endif
-  const std::string impl_name =
-      impl == "semaphore" ? (LG_SWEEP_LG_SEMAPHORE ? "leakguard::semaphore+threads"
-                                                   : "std::counting_semaphore+threads")
-                          : "task_group::set_limit";
+  for (const std::string& i : impls)
+    if ((i == "task_group" && !LG_SWEEP_TASK_GROUP) || (i == "bounded_map" && !LG_SWEEP_BOUNDED_MAP) ||
+        (i != "task_group" && i != "bounded_map" && i != "semaphore")) {
+      std::cerr << "bench_sweep: implementation '" << i << "' not available\n";
+      return 2;
+    }
+  auto impl_name = [](const std::string& i) -> std::string {
+    if (i == "task_group") return "task_group::set_limit";
+    if (i == "bounded_map") return "bounded_map";
+    return LG_SWEEP_LG_SEMAPHORE ? "leakguard::semaphore+threads" : "std::counting_semaphore+threads";
+  };
 
   loopback_server server;
   server_port = server.port();
@@ -272,20 +310,23 @@ int main(int argc, char** argv) {
   for (const auto& w : workloads) {
     if (!only.empty() && only != w.name) continue;
     for (int limit : {1, 2, 4, 8, 16, 32, 64}) {
-      result r;
+      for (const std::string& i : impls) {
+        result r;
 #if LG_SWEEP_TASK_GROUP
-      if (impl == "task_group")
-        r = run_task_group(limit, w.tasks, w.fn);
-      else
+        if (i == "task_group") r = run_task_group(limit, w.tasks, w.fn);
 #endif
-        r = run_semaphore(limit, w.tasks, w.fn);
-      char line[256];
-      std::snprintf(line, sizeof line, "%s,%s,%d,%d,%.6f,%.2f,%.4f,%.4f,%.4f\n", w.name,
-                    impl_name.c_str(), limit, w.tasks, r.seconds, w.tasks / r.seconds,
-                    percentile(r.latency_ms, 0.5), percentile(r.latency_ms, 0.99),
-                    percentile(r.latency_ms, 1.0));
-      os << line << std::flush;
-      if (!out.empty()) std::cerr << "sweep " << line;
+#if LG_SWEEP_BOUNDED_MAP
+        if (i == "bounded_map") r = run_bounded_map(limit, w.tasks, w.fn);
+#endif
+        if (i == "semaphore") r = run_semaphore(limit, w.tasks, w.fn);
+        char line[256];
+        std::snprintf(line, sizeof line, "%s,%s,%d,%d,%.6f,%.2f,%.4f,%.4f,%.4f\n", w.name,
+                      impl_name(i).c_str(), limit, w.tasks, r.seconds, w.tasks / r.seconds,
+                      percentile(r.latency_ms, 0.5), percentile(r.latency_ms, 0.99),
+                      percentile(r.latency_ms, 1.0));
+        os << line << std::flush;
+        if (!out.empty()) std::cerr << "sweep " << line;
+      }
     }
   }
   return 0;

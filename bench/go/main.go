@@ -25,7 +25,7 @@ import (
 const (
 	pingpongRounds    = 20000
 	transferItemsCap1 = 40000
-	transferItems     = 400000
+	transferItems     = 200000
 	drainItems        = 200000
 )
 
