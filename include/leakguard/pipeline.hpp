@@ -136,6 +136,17 @@ class stage_builder {
           o.capacity, o.name.empty() ? std::string() : o.name + ".out" + std::to_string(i)));
   }
 
+  stage_builder(const stage_builder&) = delete;
+  stage_builder& operator=(const stage_builder&) = delete;
+  // Only reached without finish() when starting a thread threw: stop and
+  // join what was started, so no thread outlives the state.
+  ~stage_builder() {
+    if (!s_) return;
+    s_->cancel();
+    for (go_handle& t : s_->threads)
+      if (t.joinable()) t.join();
+  }
+
   stage_state<T>& state() { return *s_; }
 
   // Starts one stage thread running body(); an exception fails the stage.
