@@ -22,8 +22,8 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace clang::ast_matchers;
 
@@ -145,10 +145,12 @@ public:
 
   void walkRoot(const FunctionDecl *FD) {
     Frames.emplace_back();
+    OwnedInFrame.emplace_back();
     for (const ParmVarDecl *P : FD->parameters())
       addHandle(P);
     walk(FD->getBody());
     Frames.pop_back();
+    OwnedInFrame.pop_back();
   }
 
 private:
@@ -159,6 +161,10 @@ private:
   const SourceManager &SM;
   const LangOptions &LO;
   llvm::SmallVector<HandleList, 4> Frames;
+  /// Per frame: handles this frame created from a source it owns. They do
+  /// not count for its own calls (it is the canceller), only for lambdas
+  /// that capture them.
+  llvm::SmallVector<llvm::SmallPtrSet<const ValueDecl *, 2>, 4> OwnedInFrame;
   llvm::DenseSet<const ValueDecl *> Moved;
 
   bool isHandle(const ValueDecl *VD) const {
@@ -166,9 +172,66 @@ private:
            utils::isStopHandleType(VD->getType(), Check.StopHandleTypes);
   }
 
-  void addHandle(const ValueDecl *VD) {
-    if (isHandle(VD))
-      Frames.back().push_back(VD);
+  void addHandle(const ValueDecl *VD, bool Owned = false) {
+    if (!isHandle(VD))
+      return;
+    Frames.back().push_back(VD);
+    if (Owned)
+      OwnedInFrame.back().insert(VD);
+  }
+
+  static const Expr *stripInit(const Expr *E) {
+    while (E) {
+      const Expr *Prev = E;
+      E = E->IgnoreImplicit();
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+        if (CE->getNumArgs() == 1 && CE->getConstructor() &&
+            CE->getConstructor()->isCopyOrMoveConstructor())
+          E = CE->getArg(0);
+      if (E == Prev)
+        break;
+    }
+    return E;
+  }
+
+  /// True for a handle this function makes from a source that only it can
+  /// stop: a local std::stop_source's get_token(), leakguard::background(),
+  /// or with_cancel() of such a context. (with_timeout/with_deadline fire on
+  /// their own, and a handle derived from a parameter fires from outside.)
+  bool isOwnedHandleInit(const Expr *Init) const {
+    Init = stripInit(Init);
+    if (!Init)
+      return false;
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(Init)) {
+      const CXXMethodDecl *MD = MCE->getMethodDecl();
+      if (!MD || !MD->getIdentifier() || MD->getName() != "get_token" ||
+          !utils::qualifiedNameMatches(MD->getParent(), "::std::stop_source"))
+        return false;
+      const auto *DRE = dyn_cast<DeclRefExpr>(
+          MCE->getImplicitObjectArgument()->IgnoreParenImpCasts());
+      const auto *Src = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+      return Src && !isa<ParmVarDecl>(Src) && Src->hasLocalStorage() &&
+             !Src->getType()->isReferenceType();
+    }
+    if (const auto *CE = dyn_cast<CallExpr>(Init)) {
+      const FunctionDecl *FD = CE->getDirectCallee();
+      if (!FD)
+        return false;
+      if (utils::qualifiedNameMatches(FD, "::leakguard::background"))
+        return true;
+      if (!utils::qualifiedNameMatches(FD, "::leakguard::with_cancel") ||
+          CE->getNumArgs() < 1)
+        return false;
+      const Expr *Parent = stripInit(CE->getArg(0));
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(Parent))
+        return OwnedInFrame.back().contains(DRE->getDecl());
+      if (const auto *Construct = dyn_cast<CXXConstructExpr>(Parent))
+        return Construct->getNumArgs() == 0;
+      return isOwnedHandleInit(Parent);
+    }
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(Init))
+      return Construct->getNumArgs() == 0; // A default (background) context.
+    return false;
   }
 
   /// The innermost usable handle, and how many are usable.
@@ -176,7 +239,7 @@ private:
     const ValueDecl *Nearest = nullptr;
     Count = 0;
     for (const ValueDecl *VD : llvm::reverse(Frames.back())) {
-      if (Moved.contains(VD))
+      if (Moved.contains(VD) || OwnedInFrame.back().contains(VD))
         continue;
       if (!Nearest)
         Nearest = VD;
@@ -198,6 +261,53 @@ private:
     Frames.back().truncate(Saved);
   }
 
+  /// The handle whose stop_possible() \p Cond tests, and whether the test is
+  /// negated: `!st.stop_possible()`.
+  const ValueDecl *stopPossibleTest(const Expr *Cond, bool &Negated) const {
+    Negated = false;
+    if (!Cond)
+      return nullptr;
+    Cond = Cond->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(Cond)) {
+      if (UO->getOpcode() != UO_LNot)
+        return nullptr;
+      Negated = true;
+      Cond = UO->getSubExpr()->IgnoreParenImpCasts();
+    }
+    const auto *MCE = dyn_cast<CXXMemberCallExpr>(Cond);
+    if (!MCE || !MCE->getMethodDecl() ||
+        !MCE->getMethodDecl()->getIdentifier() ||
+        MCE->getMethodDecl()->getName() != "stop_possible")
+      return nullptr;
+    const auto *DRE = dyn_cast<DeclRefExpr>(
+        MCE->getImplicitObjectArgument()->IgnoreParenImpCasts());
+    if (!DRE || !llvm::is_contained(Frames.back(), DRE->getDecl()))
+      return nullptr;
+    return DRE->getDecl();
+  }
+
+  /// Walks \p S with \p Dead unusable: in the branch where the handle
+  /// cannot be stopped, not passing it loses nothing.
+  void walkWithout(const Stmt *S, const ValueDecl *Dead) {
+    const bool Inserted = Dead && Moved.insert(Dead).second;
+    walk(S);
+    if (Inserted)
+      Moved.erase(Dead);
+  }
+
+  void walkIf(const IfStmt *If) {
+    const size_t Saved = Frames.back().size();
+    walk(If->getInit());
+    if (const DeclStmt *CondVar = If->getConditionVariableDeclStmt())
+      walk(CondVar);
+    walk(If->getCond());
+    bool Negated;
+    const ValueDecl *Tested = stopPossibleTest(If->getCond(), Negated);
+    walkWithout(If->getThen(), Negated ? Tested : nullptr);
+    walkWithout(If->getElse(), Negated ? nullptr : Tested);
+    Frames.back().truncate(Saved);
+  }
+
   void walkLambda(const LambdaExpr *LE) {
     // Init-captures are evaluated in the enclosing scope.
     for (const LambdaCapture &C : LE->explicit_captures())
@@ -215,6 +325,7 @@ private:
         Inner.push_back(VD);
     }
     Frames.push_back(std::move(Inner));
+    OwnedInFrame.emplace_back();
     for (const LambdaCapture &C : LE->explicit_captures())
       if (C.capturesVariable())
         if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar()))
@@ -225,6 +336,7 @@ private:
         addHandle(P);
     walk(LE->getBody());
     Frames.pop_back();
+    OwnedInFrame.pop_back();
   }
 
   void walk(const Stmt *S) {
@@ -240,11 +352,12 @@ private:
         if (!VD)
           continue; // Local classes and functions see no enclosing locals.
         walk(VD->getInit());
+        const bool Owned = isOwnedHandleInit(VD->getInit());
         if (const auto *DD = dyn_cast<DecompositionDecl>(VD)) {
           for (const BindingDecl *B : DD->bindings())
-            addHandle(B);
+            addHandle(B, Owned);
         } else if (!VD->isStaticLocal()) {
-          addHandle(VD);
+          addHandle(VD, Owned);
         }
       }
       return;
@@ -261,8 +374,10 @@ private:
       Frames.back().truncate(Saved);
       return;
     }
-    case Stmt::CompoundStmtClass:
     case Stmt::IfStmtClass:
+      walkIf(cast<IfStmt>(S));
+      return;
+    case Stmt::CompoundStmtClass:
     case Stmt::ForStmtClass:
     case Stmt::WhileStmtClass:
     case Stmt::DoStmtClass:
@@ -296,7 +411,7 @@ private:
     E = E->IgnoreParenImpCasts();
     if (const auto *This = dyn_cast<CXXThisExpr>(E))
       if (This->isImplicit())
-        return "this";
+        return "";
     CharSourceRange R = CharSourceRange::getTokenRange(E->getSourceRange());
     std::string Text = Lexer::getSourceText(R, SM, LO).str();
     if (Text.empty() || Text.size() > 48 ||

@@ -154,8 +154,33 @@ void locals(leakguard::channel<int> &ch, const leakguard::context &parent) {
   std::stop_source src;
   std::stop_token tok = src.get_token();
   ch.push(7);
-  // CHECK-MESSAGES: :[[@LINE-1]]:6: warning: call to 'ch.push' blocks and ignores stop handle 'tok' (the nearest of 3 stop handles in scope); pass it
-  // CHECK-FIXES: {{^}}  ch.push(7, tok);{{$}}
+  // CHECK-MESSAGES: :[[@LINE-1]]:6: warning: call to 'ch.push' blocks and ignores stop handle 'ctx' (the nearest of 2 stop handles in scope); pass it
+  // CHECK-FIXES: {{^}}  ch.push(7, ctx);{{$}}
+  (void)tok;
+}
+
+// A handle made from a source that only this function can stop does not
+// count here (this function is the canceller), but it does in a lambda that
+// captures it. with_timeout fires on its own, so it counts.
+void owner(leakguard::channel<int> &ch) {
+  auto [gate, open_gate] = leakguard::with_cancel(leakguard::background());
+  auto [child, cancel_child] = leakguard::with_cancel(gate);
+  std::stop_source src;
+  std::stop_token tok = src.get_token();
+  std::stop_token never;
+  leakguard::context bg = leakguard::background();
+  ch.push(1);
+  for (int v : ch)
+    (void)v;
+  std::jthread t([&ch, tok] { ch.push(2); });
+  // CHECK-MESSAGES: :[[@LINE-1]]:34: warning: call to 'ch.push' blocks and ignores stop handle 'tok'; pass it
+  // CHECK-FIXES: {{^}}  std::jthread t([&ch, tok] { ch.push(2, tok); });{{$}}
+  auto [ctx, cancel] = leakguard::with_timeout(leakguard::background(), 1s);
+  ch.pop();
+  // CHECK-MESSAGES: :[[@LINE-1]]:6: warning: call to 'ch.pop' blocks and ignores stop handle 'ctx'; pass it
+  // CHECK-FIXES: {{^}}  ch.pop(ctx);{{$}}
+  open_gate();
+  src.request_stop();
 }
 
 void captured(leakguard::channel<int> &ch, std::stop_token st) {
@@ -321,3 +346,20 @@ void local_class(leakguard::channel<int> &ch, std::stop_token st) {
   };
   helper::send(ch);
 }
+
+// In the branch where the handle can never be stopped, not passing it loses
+// nothing (the library's own stop-aware overloads delegate this way).
+void cannot_stop(leakguard::wait_group &wg, std::stop_token st) {
+  if (!st.stop_possible()) {
+    wg.wait();
+    return;
+  }
+  if (st.stop_possible())
+    (void)wg.wait(st);
+  else
+    wg.wait();
+  wg.wait();
+  // CHECK-MESSAGES: :[[@LINE-1]]:6: warning: call to 'wg.wait' blocks and ignores stop handle 'st'
+  // CHECK-FIXES: {{^}}  wg.wait(st);{{$}}
+}
+
