@@ -425,8 +425,7 @@ class channel {
   op_status wait(detail::waiter& w, detail::wait_node& node, detail::wait_queue& q,
                  const std::stop_token* st, detail::steady_time deadline,
                  const detail::wait_record& rec) noexcept {
-    detail::blocking_scope scope(rec);
-    const detail::park_result pr = w.park(st, deadline);
+    const detail::park_result pr = w.park(st, deadline, &rec);
     if (pr == detail::park_result::done) return w.status;
     if (w.try_claim()) {  // we gave up before anyone completed us
       mu_.lock();

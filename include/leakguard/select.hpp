@@ -156,8 +156,7 @@ select_result run_select(const std::array<select_case_base*, N>& cases,
     rec.object_type = cases[0]->object_type();
     rec.object = cases[0]->object();
     rec.where = cases[0]->where();
-    blocking_scope scope(rec);
-    const park_result pr = w.park(st, deadline);
+    const park_result pr = w.park(st, deadline, &rec);
     if (pr == park_result::done) {
       res = {w.fired, w.status};
     } else if (w.try_claim()) {

@@ -78,8 +78,7 @@ class semaphore_core {
     mu_.unlock();
 
     const wait_record rec = record(where);
-    blocking_scope scope(rec);
-    const park_result pr = w.park(st, deadline);
+    const park_result pr = w.park(st, deadline, &rec);
     if (pr != park_result::done) {
       if (w.try_claim()) {
         mu_.lock();

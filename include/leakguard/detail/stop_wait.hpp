@@ -15,9 +15,8 @@ inline bool block_until_stop(const std::stop_token& st, steady_time deadline,
                              const wait_record& rec) noexcept {
   if (st.stop_requested()) return true;
   if (deadline != no_deadline && std::chrono::steady_clock::now() >= deadline) return false;
-  blocking_scope scope(rec);
   waiter w;  // never signalled: only the stop token or the deadline end the wait
-  return w.park(&st, deadline, /*spin=*/false) == park_result::stopped;
+  return w.park(&st, deadline, &rec, /*spin=*/false) == park_result::stopped;
 }
 
 }  // namespace leakguard::detail

@@ -13,8 +13,9 @@
 //    `try_claim()` before it may leave; if it loses, somebody is already
 //    completing it and it waits for `signal_done()` with park_until_done().
 //    A select waiter has several nodes (one per case) but one claim.
-//  * park() spins briefly, then yields a few times, and only then registers
-//    a std::stop_callback and sleeps on the futex. Stop requests that arrive
+//  * park() spins briefly, then yields a few times, and only then reports
+//    the wait to the leak tracker (blocking_scope), registers a
+//    std::stop_callback and sleeps on the futex. Stop requests that arrive
 //    while sleeping "kick" the waiter awake.
 #pragma once
 
@@ -28,6 +29,7 @@
 #include <type_traits>
 
 #include "leakguard/detail/futex.hpp"
+#include "leakguard/detail/tracking.hpp"
 #include "leakguard/result.hpp"
 
 namespace leakguard::detail {
@@ -61,7 +63,9 @@ class waiter {
 
   // Waits until signal_done(), the stop token fires (`st` may be null) or
   // `deadline` passes. `spin` = spin/yield before sleeping (off for sleeps).
-  park_result park(const std::stop_token* st, steady_time deadline,
+  // `rec` (may be null) is reported to the leak tracker for as long as the
+  // thread sleeps - not while it spins.
+  park_result park(const std::stop_token* st, steady_time deadline, const wait_record* rec,
                    bool spin = true) noexcept {
     const bool timed = deadline != no_deadline;
     if (spin) {
@@ -79,6 +83,8 @@ class waiter {
     }
     if (word_.load(std::memory_order_acquire) & done_bit) return park_result::done;
     if (st && st->stop_requested()) return park_result::stopped;
+    std::optional<blocking_scope> scope;
+    if (rec) scope.emplace(*rec);
     std::optional<std::stop_callback<kicker>> on_stop;
     if (st && st->stop_possible()) on_stop.emplace(*st, kicker{this});
     for (;;) {
