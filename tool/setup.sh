@@ -13,6 +13,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev
   libdw-dev libunwind-dev
   graphviz
+  libcpp-httplib-dev
 )
 for arg in "$@"; do
   case "$arg" in
