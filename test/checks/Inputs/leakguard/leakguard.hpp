@@ -81,6 +81,8 @@ public:
 
 template <class T> class send_end {
 public:
+  send_end() = default;
+  send_end(channel<T> &ch) noexcept {} // NOLINT(google-explicit-constructor)
   void push(T v, std::source_location = std::source_location::current());
   send_result push(T v, std::stop_token st,
                    std::source_location = std::source_location::current());
@@ -90,6 +92,8 @@ public:
 
 template <class T> class recv_end {
 public:
+  recv_end() = default;
+  recv_end(channel<T> &ch) noexcept {} // NOLINT(google-explicit-constructor)
   std::optional<T> pop(std::source_location = std::source_location::current());
   recv_result<T> pop(std::stop_token st,
                      std::source_location = std::source_location::current());
