@@ -75,6 +75,7 @@ struct context_state : std::enable_shared_from_this<context_state> {
   context_state& operator=(const context_state&) = delete;
 
   ~context_state() {
+    note_destroyed(this);
     if (owns_timer) deadline_timer::instance().disarm(timer);
   }
 
@@ -245,6 +246,7 @@ namespace detail {
 inline std::pair<context, cancel_func> make_child(const context& parent,
                                                   std::optional<steady_time> own,
                                                   const std::stop_token* also) {
+  if (own && *own == no_deadline) own.reset();  // "never" is no deadline
   auto s = std::make_shared<context_state>();
   const std::shared_ptr<context_state>& p = parent.state_;
   s->parent = p;
