@@ -238,7 +238,12 @@ private:
   const ValueDecl *nearestHandle(unsigned &Count) const {
     const ValueDecl *Nearest = nullptr;
     Count = 0;
+    llvm::SmallVector<llvm::StringRef, 4> Seen;
     for (const ValueDecl *VD : llvm::reverse(Frames.back())) {
+      // An inner declaration (or init-capture) of the same name hides it.
+      if (llvm::is_contained(Seen, VD->getName()))
+        continue;
+      Seen.push_back(VD->getName());
       if (Moved.contains(VD) || OwnedInFrame.back().contains(VD))
         continue;
       if (!Nearest)

@@ -199,6 +199,10 @@ void captured(leakguard::channel<int> &ch, std::stop_token st) {
   auto nested = [&] { return [&] { ch.pop(); }; };
   // CHECK-MESSAGES: :[[@LINE-1]]:39: warning: call to 'ch.pop' blocks
   // CHECK-FIXES: {{^}}  auto nested = [&] { return [&] { ch.pop(st); }; };{{$}}
+  auto shadowing = [&, st = st] { ch.pop(); };
+  // CHECK-MESSAGES: :[[@LINE-1]]:38: warning: call to 'ch.pop' blocks and ignores stop handle 'st'; pass it
+  // CHECK-FIXES: {{^}}  auto shadowing = [&, st = st] { ch.pop(st); };{{$}}
+  (void)shadowing;
   (void)by_ref; (void)by_copy; (void)explicit_capture; (void)init_capture;
   (void)nested;
 }
