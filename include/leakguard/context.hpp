@@ -121,7 +121,7 @@ class context;
 class cancel_func;
 namespace detail {
 inline std::pair<context, cancel_func> make_child(const context& parent,
-                                                  std::optional<steady_time> own,
+                                                  steady_time own,
                                                   const std::stop_token* also = nullptr);
 }  // namespace detail
 
@@ -186,7 +186,7 @@ class context {
 
  private:
   friend std::pair<context, cancel_func> detail::make_child(const context&,
-                                                            std::optional<detail::steady_time>,
+                                                            detail::steady_time,
                                                             const std::stop_token*);
 
   explicit context(std::shared_ptr<detail::context_state> s) noexcept
@@ -222,7 +222,7 @@ class cancel_func {
 
  private:
   friend std::pair<context, cancel_func> detail::make_child(const context&,
-                                                            std::optional<detail::steady_time>,
+                                                            detail::steady_time,
                                                             const std::stop_token*);
   struct holder {
     std::shared_ptr<detail::context_state> state;
@@ -244,20 +244,20 @@ inline context background() noexcept { return context{}; }
 
 namespace detail {
 inline std::pair<context, cancel_func> make_child(const context& parent,
-                                                  std::optional<steady_time> own,
+                                                  steady_time own,
                                                   const std::stop_token* also) {
-  if (own && *own == no_deadline) own.reset();  // "never" is no deadline
   auto s = std::make_shared<context_state>();
   const std::shared_ptr<context_state>& p = parent.state_;
   s->parent = p;
   if (p) s->deadline = p->deadline;
-  if (own && (!s->deadline || *own < *s->deadline)) {
-    s->deadline = *own;
-    if (std::chrono::steady_clock::now() >= *own) {
+  // own == no_deadline: none of its own ("never" arms no timer).
+  if (own != no_deadline && (!s->deadline || own < *s->deadline)) {
+    s->deadline = own;
+    if (std::chrono::steady_clock::now() >= own) {
       s->cancel(errc::deadline_exceeded);
     } else {
       s->owns_timer = true;  // set before the state is shared with any thread
-      deadline_timer::instance().arm(s->timer, s.get(), s, *own);
+      deadline_timer::instance().arm(s->timer, s.get(), s, own);
     }
   }
   // Runs at once if the parent is already done.
@@ -271,7 +271,7 @@ inline std::pair<context, cancel_func> make_child(const context& parent,
 
 // A child cancelled by its cancel_func or with its parent.
 inline std::pair<context, cancel_func> with_cancel(const context& parent) {
-  return detail::make_child(parent, std::nullopt);
+  return detail::make_child(parent, detail::no_deadline);
 }
 
 // A child that is also done (deadline_exceeded) at `tp`.
@@ -291,7 +291,7 @@ std::pair<context, cancel_func> with_timeout(const context& parent,
 // A child that is also cancelled (errc::canceled) when `st` fires - to give
 // code that holds a std::stop_token (a jthread's, say) a context.
 inline std::pair<context, cancel_func> with_stop(const context& parent, std::stop_token st) {
-  return detail::make_child(parent, std::nullopt, &st);
+  return detail::make_child(parent, detail::no_deadline, &st);
 }
 
 }  // namespace leakguard
