@@ -367,3 +367,16 @@ void cannot_stop(leakguard::wait_group &wg, std::stop_token st) {
   // CHECK-FIXES: {{^}}  wg.wait(st);{{$}}
 }
 
+
+// A lambda at namespace scope is analysed on its own.
+auto global_worker = [](leakguard::channel<int> &ch, std::stop_token st) {
+  ch.push(1);
+  // CHECK-MESSAGES: :[[@LINE-1]]:6: warning: call to 'ch.push' blocks and ignores stop handle 'st'
+  // CHECK-FIXES: {{^}}  ch.push(1, st);{{$}}
+};
+
+// Known gap: a generic lambda's 'auto' object is not recognised.
+void generic(leakguard::channel<int> &ch, std::stop_token st) {
+  auto send = [&](auto &c) { c.push(1); };
+  send(ch);
+}
