@@ -39,6 +39,11 @@ int main() {
   if (!budget.acquire(kBudget, ctx)) return 1;  // take everything (at once)
   leakguard::defer release_all([&] { budget.release(kBudget); });
   cancel();
-  std::printf("acquire(1) after cancel: %s\n", budget.acquire(1, ctx) ? "granted" : "cancelled");
+  if (budget.acquire(1, ctx)) {
+    leakguard::defer release_one([&] { budget.release(1); });
+    std::printf("acquire(1) after cancel: granted\n");
+  } else {
+    std::printf("acquire(1) after cancel: cancelled\n");
+  }
   return 0;
 }
