@@ -43,6 +43,7 @@ struct Config {
   QualifiedNameSet ChannelTypes;   // objects whose close() is checked
   QualifiedNameSet ThreadTypes;    // constructing one starts a callable
   QualifiedNameSet SpawnFunctions; // calling one starts its callable argument
+  QualifiedNameSet RepeatSpawners; // ... and runs it per item / per worker
   QualifiedNameSet JoiningTypes;   // destroying one waits for its callable
   QualifiedNameSet SyncTypes;      // passing one to a call may wait
   QualifiedNameSet FutureTypes;    // get() waits
@@ -61,6 +62,7 @@ struct Op {
   ObjectRef Ref;
   const Expr *E;
   Callable *Owner;
+  bool Blocking = false; // a receive that waits (not try_*)
 };
 
 struct Spawn {
@@ -69,6 +71,7 @@ struct Spawn {
   llvm::SmallVector<const Expr *, 4> Args; // arguments passed to the callable
   const Expr *ObjectArg = nullptr;         // for a member function
   Callable *Owner;
+  bool Repeats = false; // the spawner itself runs the callable many times
 };
 
 struct Callable {
@@ -87,8 +90,15 @@ struct Model {
   std::vector<Op> Ops;
   std::vector<Spawn> Spawns;
   llvm::DenseMap<const LambdaExpr *, Callable *> ByLambda;
+  mutable std::unique_ptr<ParentMap> PM;
   Callable *Root = nullptr;
   bool HasClose = false;
+
+  const ParentMap &parents() const {
+    if (!PM)
+      PM = std::make_unique<ParentMap>(const_cast<Stmt *>(Root->Body));
+    return *PM;
+  }
 
   /// Ops of \p C and of the lambdas nested in it.
   void subtreeOps(const Callable *C, bool SkipOnce,
@@ -179,7 +189,7 @@ public:
       if (ObjectRef R = utils::resolveObject(MV->Object)) {
         Accounted.insert(R.Leaf);
         OpKind K = classifyMethod(MV->Method);
-        addOp(K, R, CE, Stack.back());
+        addOp(K, R, CE, Stack.back(), !MV->Method.starts_with("try_"));
         if (K == OpKind::Close)
           M.HasClose = true;
       }
@@ -207,6 +217,10 @@ public:
     }
     if (Cfg.SpawnFunctions.containsName(Name)) {
       addSpawn(CE, Args);
+      return true;
+    }
+    if (Cfg.RepeatSpawners.containsName(Name)) {
+      addSpawn(CE, Args, /*Repeats=*/true);
       return true;
     }
     // threads.emplace_back(fn, args...) on a container of threads.
@@ -256,7 +270,7 @@ public:
     if (Range && Cfg.ChannelTypes.containsType(Range->getType()))
       if (ObjectRef R = utils::resolveObject(Range)) {
         Accounted.insert(R.Leaf);
-        addOp(OpKind::Recv, R, Range, Stack.back());
+        addOp(OpKind::Recv, R, Range, Stack.back(), /*Blocking=*/true);
       }
     return true;
   }
@@ -289,18 +303,20 @@ private:
     return C;
   }
 
-  void addOp(OpKind K, ObjectRef R, const Expr *E, Callable *Owner) {
+  void addOp(OpKind K, ObjectRef R, const Expr *E, Callable *Owner,
+             bool Blocking = false) {
     Owner->Ops.push_back(M.Ops.size());
-    M.Ops.push_back(Op{K, R, E, Owner});
+    M.Ops.push_back(Op{K, R, E, Owner, Blocking});
   }
 
-  void addSpawn(const Expr *Site, llvm::ArrayRef<const Expr *> Args) {
+  void addSpawn(const Expr *Site, llvm::ArrayRef<const Expr *> Args,
+                bool Repeats = false) {
     for (unsigned I = 0; I < Args.size(); ++I) {
       CallableTarget T = utils::resolveCallable(Args[I]);
       if (!T)
         continue;
-      Spawn S{Site, T, {}, nullptr, Stack.back()};
-      unsigned Rest = I + 1;
+      Spawn S{Site, T, {}, nullptr, Stack.back(), Repeats};
+      unsigned Rest = Repeats ? Args.size() : I + 1; // per-item arguments
       if (T.Function && isa<CXXMethodDecl>(T.Function) &&
           !cast<CXXMethodDecl>(T.Function)->isStatic() && Rest < Args.size())
         S.ObjectArg = Args[Rest++];
@@ -430,8 +446,13 @@ SingleCloserCheck::SingleCloserCheck(StringRef Name, ClangTidyContext *Context)
   for (llvm::StringRef N : {"std::thread", "std::jthread"})
     C.ThreadTypes.add(N);
   for (llvm::StringRef N :
+       {"leakguard::start_workers", "leakguard::transform",
+        "leakguard::fan_out", "leakguard::bounded_map", "leakguard::sink"})
+    C.RepeatSpawners.add(N);
+  for (llvm::StringRef N :
        {"leakguard::go", "leakguard::task_group::go",
         "leakguard::task_group::try_go", "leakguard::worker_pool::submit",
+        "leakguard::worker_pool::try_submit",
         "std::async"})
     C.SpawnFunctions.add(N);
   for (const std::string &N :
@@ -525,12 +546,71 @@ private:
   }
 
   //--- rule 1 -------------------------------------------------------------
+  /// Two callables started side by side (or a started callable and its
+  /// starter) that both close the same channel: one of them is not the
+  /// single owner.
+  void severalClosers() {
+    struct Closer {
+      const Callable *Starter;
+      const void *Identity; // the callable that closes
+      const Op *X;
+      ObjectRef A; // the channel, as the starter sees it
+      const Expr *Site;
+    };
+    llvm::SmallVector<Closer, 4> Closers;
+    llvm::SmallPtrSet<const Callable *, 4> Starters;
+    for (const Spawn &S : M.Spawns) {
+      TargetView T = Target(S);
+      if (!T.M || !T.M->HasClose)
+        continue;
+      llvm::SmallVector<const Op *, 8> Ops;
+      T.M->subtreeOps(T.C, /*SkipOnce=*/true, Ops);
+      for (const Op *X : Ops) {
+        if (X->Kind != OpKind::Close)
+          continue;
+        std::optional<ObjectRef> A = objectAtSpawn(S, T, X->Ref, SM);
+        if (!A ||
+            guarded(X->E, *X->Owner, T.M->parents(), /*TrustIsClosed=*/false))
+          continue;
+        Closers.push_back({S.Owner, S.Target.identity(), X, *A, S.Site});
+        Starters.insert(S.Owner);
+      }
+    }
+    if (Closers.empty())
+      return;
+    for (const Callable *O : Starters)
+      for (unsigned I : O->Ops)
+        if (M.Ops[I].Kind == OpKind::Close)
+          Closers.push_back({O, O, &M.Ops[I], M.Ops[I].Ref, nullptr});
+    for (unsigned I = 0; I < Closers.size(); ++I)
+      for (unsigned J = 0; J < Closers.size(); ++J) {
+        const Closer &First = Closers[I], &Second = Closers[J];
+        if (I == J || First.Starter != Second.Starter ||
+            First.Identity == Second.Identity || First.X == Second.X ||
+            !First.A.sameObject(Second.A) ||
+            !SM.isBeforeInTranslationUnit(First.X->E->getBeginLoc(),
+                                          Second.X->E->getBeginLoc()))
+          continue;
+        Finding F;
+        F.Rule = WorkerCloses;
+        F.Loc = Second.X->E->getBeginLoc();
+        F.Name = nameOf(Second.X->Ref);
+        F.Message = "'%0' is closed by more than one concurrently running "
+                    "callable; only the single owner of a shared channel may "
+                    "close it";
+        F.Notes.emplace_back(First.X->E->getBeginLoc(),
+                             "'%0' is also closed here");
+        Report(std::move(F));
+      }
+  }
+
   void workerCloses() {
+    severalClosers();
     for (unsigned SI = 0; SI < M.Spawns.size(); ++SI) {
       const Spawn &S = M.Spawns[SI];
       const Stmt *Loop = enclosingLoop(S.Site, *S.Owner, PM);
       const Spawn *Again = nullptr;
-      if (!Loop) {
+      if (!Loop && !S.Repeats) {
         for (unsigned SJ = SI + 1; SJ < M.Spawns.size() && !Again; ++SJ)
           if (M.Spawns[SJ].Owner == S.Owner &&
               M.Spawns[SJ].Target.identity() == S.Target.identity())
@@ -556,6 +636,10 @@ private:
           if (!A2 || !A2->sameObject(*A))
             continue;
         }
+        // "The last one closes": a close under an atomic countdown or
+        // exchange, or a flag, runs once.
+        if (guarded(X->E, *X->Owner, T.M->parents(), /*TrustIsClosed=*/false))
+          continue;
         Finding F;
         F.Rule = WorkerCloses;
         F.Loc = X->E->getBeginLoc();
@@ -563,7 +647,10 @@ private:
         F.Message = "'%0' is closed by a callable that is started more than "
                     "once; only the single owner of a shared channel may "
                     "close it";
-        if (Loop) {
+        if (S.Repeats) {
+          F.Notes.emplace_back(S.Site->getBeginLoc(),
+                               "the callable is run for each item here");
+        } else if (Loop) {
           F.Notes.emplace_back(S.Site->getBeginLoc(),
                                "the callable is started here, in a loop");
         } else {
@@ -582,6 +669,10 @@ private:
     for (unsigned I : C.Ops) {
       const Op &X = M.Ops[I];
       if (X.Kind != OpKind::Close)
+        continue;
+      // A member channel belongs to its class, which may send on it in
+      // another member function.
+      if (isa<FieldDecl>(X.Ref.Decl))
         continue;
       const Op *Recv = nullptr;
       for (unsigned J : C.Ops)
@@ -700,7 +791,10 @@ private:
       return It->second;
     bool Result = false;
     if (const auto *CE = dyn_cast<CallExpr>(S))
-      Result = isWaitCall(CE);
+      Result = isWaitCall(CE) || isBlockingReceive(CE);
+    else if (const auto *FR = dyn_cast<CXXForRangeStmt>(S))
+      Result = FR->getRangeInit() &&
+               Cfg.ChannelTypes.containsType(FR->getRangeInit()->getType());
     if (!Result && !isa<LambdaExpr>(S))
       for (const Stmt *Child : S->children())
         if (containsWait(Child)) {
@@ -711,6 +805,15 @@ private:
     return Result;
   }
 
+  /// A receive that blocks: the closer learns from its producers (a result,
+  /// a "done" message), as a coordinator that counts pending work does.
+  bool isBlockingReceive(const CallExpr *CE) const {
+    std::optional<utils::MemberCallView> MV = utils::viewMemberCall(CE);
+    return MV && Cfg.ChannelTypes.contains(MV->Class) &&
+           classifyMethod(MV->Method) == OpKind::Recv &&
+           !MV->Method.starts_with("try_");
+  }
+
   bool isJoining(QualType T) const {
     return Cfg.JoiningTypes.containsTypeOrElement(T);
   }
@@ -718,7 +821,8 @@ private:
   /// The close is under a condition that keeps it from running twice: a
   /// test of is_closed(), an atomic exchange / test_and_set, or a flag that
   /// the guarded branch sets.
-  bool guarded(const Stmt *Close, const Callable &C) const {
+  static bool guarded(const Stmt *Close, const Callable &C, const ParentMap &PM,
+                      bool TrustIsClosed) {
     const Stmt *Child = Close;
     for (const Stmt *P = PM.getParent(Close); P && Child != C.Body;
          Child = P, P = PM.getParent(P)) {
@@ -742,7 +846,7 @@ private:
       } else if (const auto *F = dyn_cast<ForStmt>(P)) {
         Cond = F->getCond();
       }
-      if (Cond && conditionGuards(Cond, Child))
+      if (Cond && conditionGuards(Cond, Child, TrustIsClosed))
         return true;
     }
     return false;
@@ -783,24 +887,34 @@ private:
     return false;
   }
 
-  static bool conditionGuards(const Stmt *Cond, const Stmt *Branch) {
+  static bool conditionGuards(const Stmt *Cond, const Stmt *Branch,
+                              bool TrustIsClosed) {
     if (!Cond)
       return false;
-    if (const auto *CE = dyn_cast<CallExpr>(Cond)) {
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Cond)) {
+      OverloadedOperatorKind K = OC->getOperator();
+      if (K == OO_PlusPlus || K == OO_MinusMinus || K == OO_MinusEqual ||
+          K == OO_PlusEqual)
+        return true; // atomic countdown: if (--pending == 0)
+    } else if (const auto *CE = dyn_cast<CallExpr>(Cond)) {
       if (std::optional<utils::MemberCallView> MV = utils::viewMemberCall(CE)) {
         llvm::StringRef N = MV->Method;
-        if (N == "is_closed" || N == "exchange" || N.starts_with("compare_exchange") ||
-            N == "test_and_set")
+        if ((TrustIsClosed && N == "is_closed") || N == "exchange" ||
+            N.starts_with("compare_exchange") || N == "test_and_set" ||
+            N.starts_with("fetch_"))
           return true;
       } else if (utils::calleeName(CE) == "std::exchange") {
         return true;
       }
+    } else if (const auto *UO = dyn_cast<UnaryOperator>(Cond)) {
+      if (UO->isIncrementDecrementOp())
+        return true;
     }
     if (const auto *DRE = dyn_cast<DeclRefExpr>(Cond))
       if (isa<VarDecl>(DRE->getDecl()) && assigns(Branch, DRE->getDecl()))
         return true;
     for (const Stmt *Child : Cond->children())
-      if (conditionGuards(Child, Branch))
+      if (conditionGuards(Child, Branch, TrustIsClosed))
         return true;
     return false;
   }
@@ -911,7 +1025,7 @@ private:
     F.Rule = DoubleClose;
     F.Name = nameOf(X.Ref);
     if (Hit == X.E) {
-      if (guarded(X.E, C))
+      if (guarded(X.E, C, PM, /*TrustIsClosed=*/true))
         return;
       F.Loc = X.E->getBeginLoc();
       F.Message = "'%0' is closed inside a loop and may be closed more than "
@@ -930,7 +1044,7 @@ private:
       F.Notes.emplace_back(Loop ? Loop->getBeginLoc() : X.E->getBeginLoc(),
                            "the loop repeats the close");
     } else {
-      if (guarded(Hit, C))
+      if (guarded(Hit, C, PM, /*TrustIsClosed=*/true))
         return;
       F.Loc = Hit->getBeginLoc();
       F.Message = "'%0' may be closed a second time on this path";
@@ -941,6 +1055,10 @@ private:
 
   //--- rule 4 -------------------------------------------------------------
   void closeBeforeWait(const Callable &C, const Flow &FL, const Op &X) {
+    llvm::SmallPtrSet<const Stmt *, 4> RangeRecvs;
+    for (unsigned J : C.Ops)
+      if (M.Ops[J].Kind == OpKind::Recv && !isa<CallExpr>(M.Ops[J].E))
+        RangeRecvs.insert(M.Ops[J].E);
     for (unsigned SI : C.Spawns) {
       const Spawn &S = M.Spawns[SI];
       if (!targetSendsOn(S, X.Ref))
@@ -958,8 +1076,10 @@ private:
                 return Step::Found;
               }
               if (const auto *CE = dyn_cast<CallExpr>(St->getStmt()))
-                if (isWaitCall(CE))
+                if (isWaitCall(CE) || isBlockingReceive(CE))
                   return Step::Stop;
+              if (RangeRecvs.contains(St->getStmt()))
+                return Step::Stop;
             } else if (std::optional<CFGAutomaticObjDtor> D =
                            E.getAs<CFGAutomaticObjDtor>()) {
               if (isJoining(D->getVarDecl()->getType()))
@@ -1041,7 +1161,7 @@ void SingleCloserCheck::check(const MatchFinder::MatchResult &Result) {
   Collector(*Cfg, M).run(FD, FD->getBody());
   if (!M.HasClose && M.Spawns.empty())
     return;
-  ParentMap PM(FD->getBody());
+  const ParentMap &PM = M.parents();
 
   auto Target = [&](const Spawn &S) -> const TargetView {
     TargetView T;
