@@ -106,7 +106,7 @@ class channel {
   // Blocks until delivered, closed, or `st` fires.
   template <class U = T>
     requires sendable<U>
-  send_result push(U&& v, std::stop_token st, loc_t where = loc_t::current()) {
+  send_result push(U&& v, const std::stop_token& st, loc_t where = loc_t::current()) {
     return {send_value(std::forward<U>(v), &st, detail::no_deadline, true, where)};
   }
 
@@ -114,14 +114,14 @@ class channel {
   template <class U, class Rep, class Period>
     requires sendable<U>
   send_result push_for(U&& v, const std::chrono::duration<Rep, Period>& d,
-                       std::stop_token st = {}, loc_t where = loc_t::current()) {
+                       const std::stop_token& st = {}, loc_t where = loc_t::current()) {
     return {send_value(std::forward<U>(v), &st, detail::after(d), true, where)};
   }
 
   template <class U, class Clock, class Duration>
     requires sendable<U>
   send_result push_until(U&& v, const std::chrono::time_point<Clock, Duration>& tp,
-                         std::stop_token st = {}, loc_t where = loc_t::current()) {
+                         const std::stop_token& st = {}, loc_t where = loc_t::current()) {
     return {send_value(std::forward<U>(v), &st, detail::to_steady(tp), true, where)};
   }
 
@@ -143,7 +143,7 @@ class channel {
     return out;
   }
 
-  recv_result<T> pop(std::stop_token st, loc_t where = loc_t::current()) {
+  recv_result<T> pop(const std::stop_token& st, loc_t where = loc_t::current()) {
     recv_result<T> r;
     r.status = recv_value(r.value, &st, detail::no_deadline, true, where);
     return r;
@@ -151,7 +151,7 @@ class channel {
 
   template <class Rep, class Period>
   recv_result<T> pop_for(const std::chrono::duration<Rep, Period>& d,
-                         std::stop_token st = {}, loc_t where = loc_t::current()) {
+                         const std::stop_token& st = {}, loc_t where = loc_t::current()) {
     recv_result<T> r;
     r.status = recv_value(r.value, &st, detail::after(d), true, where);
     return r;
@@ -159,7 +159,7 @@ class channel {
 
   template <class Clock, class Duration>
   recv_result<T> pop_until(const std::chrono::time_point<Clock, Duration>& tp,
-                           std::stop_token st = {}, loc_t where = loc_t::current()) {
+                           const std::stop_token& st = {}, loc_t where = loc_t::current()) {
     recv_result<T> r;
     r.status = recv_value(r.value, &st, detail::to_steady(tp), true, where);
     return r;
@@ -461,21 +461,21 @@ class send_end {
     ch_->push(std::forward<U>(v), where);
   }
   template <class U = T>
-  send_result push(U&& v, std::stop_token st,
+  send_result push(U&& v, const std::stop_token& st,
                    std::source_location where = std::source_location::current()) const {
-    return ch_->push(std::forward<U>(v), std::move(st), where);
+    return ch_->push(std::forward<U>(v), st, where);
   }
   template <class U, class Rep, class Period>
   send_result push_for(U&& v, const std::chrono::duration<Rep, Period>& d,
-                       std::stop_token st = {},
+                       const std::stop_token& st = {},
                        std::source_location where = std::source_location::current()) const {
-    return ch_->push_for(std::forward<U>(v), d, std::move(st), where);
+    return ch_->push_for(std::forward<U>(v), d, st, where);
   }
   template <class U, class Clock, class Duration>
   send_result push_until(U&& v, const std::chrono::time_point<Clock, Duration>& tp,
-                         std::stop_token st = {},
+                         const std::stop_token& st = {},
                          std::source_location where = std::source_location::current()) const {
-    return ch_->push_until(std::forward<U>(v), tp, std::move(st), where);
+    return ch_->push_until(std::forward<U>(v), tp, st, where);
   }
   template <class U = T>
   send_result try_push(U&& v) const {
@@ -501,20 +501,20 @@ class recv_end {
   std::optional<T> pop(std::source_location where = std::source_location::current()) const {
     return ch_->pop(where);
   }
-  recv_result<T> pop(std::stop_token st,
+  recv_result<T> pop(const std::stop_token& st,
                      std::source_location where = std::source_location::current()) const {
-    return ch_->pop(std::move(st), where);
+    return ch_->pop(st, where);
   }
   template <class Rep, class Period>
-  recv_result<T> pop_for(const std::chrono::duration<Rep, Period>& d, std::stop_token st = {},
+  recv_result<T> pop_for(const std::chrono::duration<Rep, Period>& d, const std::stop_token& st = {},
                          std::source_location where = std::source_location::current()) const {
-    return ch_->pop_for(d, std::move(st), where);
+    return ch_->pop_for(d, st, where);
   }
   template <class Clock, class Duration>
   recv_result<T> pop_until(const std::chrono::time_point<Clock, Duration>& tp,
-                           std::stop_token st = {},
+                           const std::stop_token& st = {},
                            std::source_location where = std::source_location::current()) const {
-    return ch_->pop_until(tp, std::move(st), where);
+    return ch_->pop_until(tp, st, where);
   }
   recv_result<T> try_pop() const { return ch_->try_pop(); }
   bool is_closed() const noexcept { return ch_->is_closed(); }

@@ -130,10 +130,10 @@ class context {
   // The background context: never done.
   context() noexcept = default;
 
-  std::stop_token token() const noexcept {
-    return state_ ? state_->source.get_token() : std::stop_token{};
-  }
-  operator std::stop_token() const noexcept { return token(); }  // NOLINT
+  // A reference to a token the context keeps: passing a context where a
+  // `const std::stop_token&` is expected costs no reference-count traffic.
+  const std::stop_token& token() const noexcept { return token_; }
+  operator const std::stop_token&() const noexcept { return token_; }  // NOLINT
 
   bool done() const noexcept { return state_ && state_->source.stop_requested(); }
 
@@ -155,7 +155,7 @@ class context {
     detail::block_until_stop(token(), detail::no_deadline, record(where));
   }
   // Blocks until done or `st` fires. Returns done().
-  bool wait(std::stop_token st,
+  bool wait(const std::stop_token& st,
             std::source_location where = std::source_location::current()) const {
     if (done()) return true;
     if (!st.stop_possible()) {
@@ -190,7 +190,7 @@ class context {
                                                             const std::stop_token*);
 
   explicit context(std::shared_ptr<detail::context_state> s) noexcept
-      : state_(std::move(s)) {}
+      : state_(std::move(s)), token_(state_->source.get_token()) {}
 
   detail::wait_record record(const std::source_location& where) const noexcept {
     detail::wait_record r;
@@ -203,6 +203,7 @@ class context {
   }
 
   std::shared_ptr<detail::context_state> state_;
+  std::stop_token token_;
 };
 
 // Cancels the context it came with; see the header comment for copies and
@@ -290,7 +291,7 @@ std::pair<context, cancel_func> with_timeout(const context& parent,
 
 // A child that is also cancelled (errc::canceled) when `st` fires - to give
 // code that holds a std::stop_token (a jthread's, say) a context.
-inline std::pair<context, cancel_func> with_stop(const context& parent, std::stop_token st) {
+inline std::pair<context, cancel_func> with_stop(const context& parent, const std::stop_token& st) {
   return detail::make_child(parent, detail::no_deadline, &st);
 }
 

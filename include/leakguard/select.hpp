@@ -262,7 +262,7 @@ select_result select(Cases&&... cases) {
 // Blocks until one case fires or `st` fires (status stopped).
 template <class... Cases>
   requires(sizeof...(Cases) > 0 && (detail::is_select_case_v<Cases> && ...))
-select_result select(std::stop_token st, Cases&&... cases) {
+select_result select(const std::stop_token& st, Cases&&... cases) {
   std::array<detail::select_case_base*, sizeof...(Cases)> arr{&cases...};
   return detail::run_select(arr, &st, detail::no_deadline, true);
 }
@@ -271,13 +271,13 @@ select_result select(std::stop_token st, Cases&&... cases) {
 template <class Clock, class Duration, class... Cases>
   requires(sizeof...(Cases) > 0 && (detail::is_select_case_v<Cases> && ...))
 select_result select_until(const std::chrono::time_point<Clock, Duration>& tp,
-                           std::stop_token st, Cases&&... cases) {
+                           const std::stop_token& st, Cases&&... cases) {
   std::array<detail::select_case_base*, sizeof...(Cases)> arr{&cases...};
   return detail::run_select(arr, &st, detail::to_steady(tp), true);
 }
 template <class Rep, class Period, class... Cases>
   requires(sizeof...(Cases) > 0 && (detail::is_select_case_v<Cases> && ...))
-select_result select_for(const std::chrono::duration<Rep, Period>& d, std::stop_token st,
+select_result select_for(const std::chrono::duration<Rep, Period>& d, const std::stop_token& st,
                          Cases&&... cases) {
   std::array<detail::select_case_base*, sizeof...(Cases)> arr{&cases...};
   return detail::run_select(arr, &st, detail::after(d), true);

@@ -44,7 +44,7 @@ class semaphore {
     core_.acquire(1, nullptr, detail::no_deadline, where);
   }
   // False if `st` fired before a permit was granted.
-  [[nodiscard]] bool acquire(std::stop_token st,
+  [[nodiscard]] bool acquire(const std::stop_token& st,
                              std::source_location where = std::source_location::current()) {
     return core_.acquire(1, &st, detail::no_deadline, where);
   }
@@ -53,13 +53,13 @@ class semaphore {
   }
   template <class Rep, class Period>
   [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& d,
-                                     std::stop_token st = {},
+                                     const std::stop_token& st = {},
                                      std::source_location where = std::source_location::current()) {
     return core_.acquire(1, &st, detail::after(d), where);
   }
   template <class Clock, class Duration>
   [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& tp,
-                                       std::stop_token st = {},
+                                       const std::stop_token& st = {},
                                        std::source_location where = std::source_location::current()) {
     return core_.acquire(1, &st, detail::to_steady(tp), where);
   }
@@ -90,10 +90,10 @@ class semaphore_guard {
     owns_ = true;
   }
   // Acquires unless `st` fires first; check owns_lock() / operator bool.
-  semaphore_guard(semaphore& s, std::stop_token st,
+  semaphore_guard(semaphore& s, const std::stop_token& st,
                   std::source_location where = std::source_location::current())
       : core_(&s.core_), where_(where) {
-    owns_ = s.acquire(std::move(st), where);
+    owns_ = s.acquire(st, where);
   }
   // Takes over a permit the caller already acquired.
   semaphore_guard(semaphore& s, std::adopt_lock_t,

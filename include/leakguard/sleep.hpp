@@ -20,7 +20,7 @@
 namespace leakguard {
 
 template <class Clock, class Duration>
-bool sleep_until(const std::chrono::time_point<Clock, Duration>& tp, std::stop_token st,
+bool sleep_until(const std::chrono::time_point<Clock, Duration>& tp, const std::stop_token& st,
                  std::source_location where = std::source_location::current()) {
   detail::wait_record rec;
   rec.kind = detail::wait_kind::sleep;
@@ -31,7 +31,7 @@ bool sleep_until(const std::chrono::time_point<Clock, Duration>& tp, std::stop_t
 }
 
 template <class Rep, class Period>
-bool sleep_for(const std::chrono::duration<Rep, Period>& d, std::stop_token st,
+bool sleep_for(const std::chrono::duration<Rep, Period>& d, const std::stop_token& st,
                std::source_location where = std::source_location::current()) {
   detail::wait_record rec;
   rec.kind = detail::wait_kind::sleep;

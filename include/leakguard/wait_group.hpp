@@ -75,7 +75,7 @@ class wait_group {
   }
 
   // Blocks until the counter is zero (true) or `st` fires (false).
-  bool wait(std::stop_token st, std::source_location where = std::source_location::current()) {
+  bool wait(const std::stop_token& st, std::source_location where = std::source_location::current()) {
     return wait_impl(&st, where);
   }
 

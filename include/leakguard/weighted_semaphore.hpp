@@ -35,13 +35,13 @@ class weighted_semaphore {
   void acquire(std::ptrdiff_t n, std::source_location where = std::source_location::current()) {
     core_.acquire(n, nullptr, detail::no_deadline, where);
   }
-  [[nodiscard]] bool acquire(std::ptrdiff_t n, std::stop_token st,
+  [[nodiscard]] bool acquire(std::ptrdiff_t n, const std::stop_token& st,
                              std::source_location where = std::source_location::current()) {
     return core_.acquire(n, &st, detail::no_deadline, where);
   }
   template <class Rep, class Period>
   [[nodiscard]] bool try_acquire_for(std::ptrdiff_t n, const std::chrono::duration<Rep, Period>& d,
-                                     std::stop_token st = {},
+                                     const std::stop_token& st = {},
                                      std::source_location where = std::source_location::current()) {
     return core_.acquire(n, &st, detail::after(d), where);
   }
@@ -70,10 +70,10 @@ class weighted_semaphore_guard {
     s.acquire(n, where);
     g_.owns_ = true;
   }
-  weighted_semaphore_guard(weighted_semaphore& s, std::ptrdiff_t n, std::stop_token st,
+  weighted_semaphore_guard(weighted_semaphore& s, std::ptrdiff_t n, const std::stop_token& st,
                            std::source_location where = std::source_location::current())
       : g_(&s.core_, n, false, where) {
-    g_.owns_ = s.acquire(n, std::move(st), where);
+    g_.owns_ = s.acquire(n, st, where);
   }
   weighted_semaphore_guard(weighted_semaphore& s, std::ptrdiff_t n, std::adopt_lock_t,
                            std::source_location where = std::source_location::current()) noexcept
