@@ -2,6 +2,8 @@
 // to wait for them, and what is definite.
 #include "internal.hpp"
 
+#include <cxxabi.h>
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -119,11 +121,28 @@ bool name_matches(const std::string& pattern, const std::string& name) {
   return pattern == name;
 }
 
-// The function that called pthread_create for this thread.
+// The function that called pthread_create for this thread. Cheap first
+// (dladdr: exported symbols only); the DWARF symbolizer, whose first use
+// loads debug info, only for a caller dladdr cannot name and only in
+// pass-through mode, where sanitizer helpers linked into the executable
+// create threads.
 stack_frame creator(const thread_view& v) {
   for (void* pc : v.creation_pcs) {
-    stack_frame f = symbolize_one(reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(pc) - 1));
+    void* at = reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(pc) - 1);
+    stack_frame f;
+    f.pc = reinterpret_cast<std::uintptr_t>(at);
+    Dl_info info{};
+    if (dladdr(at, &info)) {
+      if (info.dli_fname) f.module = info.dli_fname;
+      if (info.dli_sname) {
+        int st = 0;
+        char* d = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &st);
+        f.function = st == 0 && d ? d : info.dli_sname;
+        std::free(d);
+      }
+    }
     if (is_runtime_frame(f)) continue;
+    if (f.function.empty() && passthrough()) f = symbolize_one(at);
     return f;
   }
   return {};
@@ -388,9 +407,13 @@ std::vector<thread_view> program_threads() {
   leak_options defaults;
   checker ck{defaults};
   std::vector<thread_view> out;
+  const int main_tid = static_cast<int>(::getpid());
+  const int me = static_cast<int>(::gettid());
   for (thread_view& v : snapshot(true)) {
     if (v.internal || v.finished || ck.is_default(v)) continue;
-    if (v.id == 0 && v.creation_pcs.empty() && !passthrough()) continue;  // never seen start
+    const bool known = v.id != 0 || !v.creation_pcs.empty() || passthrough() ||
+                       v.tid == main_tid || v.tid == me;
+    if (!known) continue;  // never seen starting: not one of the program's threads
     out.push_back(std::move(v));
   }
   return out;

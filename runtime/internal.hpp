@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <source_location>
@@ -140,7 +141,7 @@ std::vector<std::string> take_notes();
 // Stack capture: signal TID, unwind in its handler, wait at most TIMEOUT.
 // Returns raw PCs (handler frames trimmed later by symbolize).
 bool capture_stack(int tid, std::vector<void*>& pcs, pthread_t* handle_out,
-                   std::chrono::milliseconds timeout = std::chrono::milliseconds(200));
+                   std::chrono::milliseconds timeout = std::chrono::milliseconds(300));
 // Symbolizes with libdw; drops the runtime's own frames at the top.
 std::vector<stack_frame> symbolize(const std::vector<void*>& pcs, bool from_signal);
 // Creation facts for a kernel tid (pass-through mode), if recorded.
@@ -158,6 +159,15 @@ wait_info to_wait_info(const detail::wait_record& r, clock::time_point since);
 // helpers, no default-ignored threads (sanitizer helpers, known pools), no
 // thread whose callable already returned.
 std::vector<thread_view> program_threads();
+
+// LEAKGUARD_DEBUG=1: the runtime explains stack-capture failures on stderr.
+inline bool debug_enabled() {
+  static const bool on = [] {
+    const char* e = std::getenv("LEAKGUARD_DEBUG");
+    return e && *e == '1';
+  }();
+  return on;
+}
 
 // Watchdog and dump helper threads mark themselves internal.
 void mark_internal();

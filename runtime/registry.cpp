@@ -354,6 +354,10 @@ struct runtime_init {
     (void)r;
     (void)passthrough_now();
     install_capture_handler();
+    // Warm libunwind up (its first use initializes caches) outside any
+    // signal handler.
+    void* warm[4];
+    (void)unw_backtrace(warm, 4);
     detail::installed_hooks.store(&g_hooks, std::memory_order_release);
     pthread_atfork(&atfork_prepare, &atfork_parent, &atfork_child);
   }
@@ -581,14 +585,21 @@ bool blocks_signal(int tid, int sig) {
 
 bool capture_stack(int tid, std::vector<void*>& pcs, pthread_t* handle_out,
                    std::chrono::milliseconds timeout) {
-  if (!g_stacks_ok || tid <= 0) return false;
-  if (tid != gettid_() && blocks_signal(tid, g_capture_signal)) return false;
+  if (!g_stacks_ok || tid <= 0) {
+    if (debug_enabled()) std::fprintf(stderr, "capture tid %d: unavailable %d\n", tid, (int)g_stacks_ok);
+    return false;
+  }
+  if (tid != gettid_() && blocks_signal(tid, g_capture_signal)) {
+    if (debug_enabled()) std::fprintf(stderr, "capture tid %d: signal blocked\n", tid);
+    return false;
+  }
   std::lock_guard lk(g_capture_mu);
   while (sem_trywait(&g_slot.done) == 0) {
   }
   g_slot.count.store(0);
   g_slot.target.store(tid, std::memory_order_release);
   if (::syscall(SYS_tgkill, getpid(), tid, g_capture_signal) != 0) {
+    if (debug_enabled()) std::fprintf(stderr, "capture tid %d: tgkill %s\n", tid, std::strerror(errno));
     g_slot.target.store(0);
     return false;
   }
@@ -601,13 +612,17 @@ bool capture_stack(int tid, std::vector<void*>& pcs, pthread_t* handle_out,
     if (errno == EINTR) continue;
     // Timed out: withdraw the request. A late handler sees target != its tid.
     int expected = tid;
-    if (g_slot.target.compare_exchange_strong(expected, 0)) return false;
+    if (g_slot.target.compare_exchange_strong(expected, 0)) {
+      if (debug_enabled()) std::fprintf(stderr, "capture tid %d: timeout\n", tid);
+      return false;
+    }
     // The handler claimed it just now; it will post.
     while (sem_wait(&g_slot.done) != 0 && errno == EINTR) {
     }
     break;
   }
   int n = g_slot.count.load();
+  if (debug_enabled()) std::fprintf(stderr, "capture tid %d: %d frames\n", tid, n);
   pcs.assign(g_slot.pcs, g_slot.pcs + n);
   if (handle_out) *handle_out = g_slot.handle;
   return true;

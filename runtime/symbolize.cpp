@@ -301,6 +301,8 @@ std::vector<stack_frame> symbolize(const std::vector<void*>& pcs, bool from_sign
       out.push_back(std::move(f));
     }
   }
+  if (debug_enabled())
+    for (auto& f : out) std::fprintf(stderr, "  frame %s [%s] rt=%d\n", f.function.c_str(), f.module.c_str(), (int)is_runtime_frame(f));
   // Drop the runtime's own frames on top (handler, interposer, unwinder).
   std::size_t k = 0;
   while (k < out.size() && (is_runtime_frame(out[k]) || out[k].module.find("libunwind") != std::string::npos ||

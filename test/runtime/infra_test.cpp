@@ -76,9 +76,10 @@ TEST(Runtime, CleanProcessReportsNothing) {
 }
 
 TEST(RawThread, ForgottenStdThreadIsReportedWithItsCreationSite) {
-  std::atomic<bool> stop{false};
+  std::atomic<bool> stop{false}, started{false};
   const unsigned line = __LINE__ + 1;
-  std::thread t([&] { while (!stop.load()) std::this_thread::sleep_for(1ms); });
+  std::thread t([&] { started = true; while (!stop.load()) std::this_thread::sleep_for(1ms); });
+  while (!started.load()) std::this_thread::sleep_for(1ms);
   const auto t0 = std::chrono::steady_clock::now();
   lg::leak_report r = lg::find_leaks(lg::max_wait(100ms));
   const auto took = std::chrono::steady_clock::now() - t0;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <latch>
 #include <string>
 #include <thread>
 
@@ -35,6 +36,18 @@ void expect_blocked(const lg::thread_leak& l, const std::string& op, const std::
   EXPECT_EQ(l.blocked_on->object_name, name) << r.text();
   EXPECT_EQ(base(l.blocked_on->file), "zoo_test.cpp") << r.text();
   EXPECT_EQ(l.blocked_on->line, line) << r.text();
+}
+
+// Waits until N threads are blocked in leakguard operations (the tracker as
+// a synchronization aid, so the zoo has no timing races).
+void wait_blocked(std::size_t n) {
+  for (;;) {
+    std::size_t k = 0;
+    for (const lg::thread_leak& l : lg::find_leaks(lg::max_wait(0ms).capture_stacks(false)))
+      k += l.blocked_on.has_value();
+    if (k >= n) return;
+    std::this_thread::sleep_for(1ms);
+  }
 }
 
 }  // namespace
@@ -106,6 +119,7 @@ TEST(Zoo, BlockingPushIgnoresTheStopToken) {
       out.push(i);  // BUG: should be out.push(i, st)
   });
   (void)out.pop();
+  wait_blocked(1);       // the stage is in its next push
   stage.request_stop();  // cancel: the consumer is gone
 
   lg::leak_report r = lg::find_leaks();
@@ -124,15 +138,17 @@ TEST(Zoo, BlockingPushIgnoresTheStopToken) {
 TEST(Zoo, WaitGroupAddInsideTheThread) {
   lg::wait_group wg;
   lg::channel<int> out(0, "results");
+  std::latch scheduled_late(1);  // the worker runs after wait() returned
   const unsigned go_line = __LINE__ + 1;
   auto worker = lg::go(lg::named("late-adder"), [&] {
-    std::this_thread::sleep_for(10ms);
+    scheduled_late.wait();
     wg.add(1);  // BUG: belongs before go()
     out.push(42);
     wg.done();
   });
   const unsigned push_line = go_line + 3;
   wg.wait();  // returns at once: the counter is still zero
+  scheduled_late.count_down();
 
   lg::leak_report r = lg::find_leaks();
   const lg::thread_leak& l = only(r);
