@@ -20,6 +20,7 @@ const char *const BuiltinSemaphores[] = {
     "leakguard::semaphore", "leakguard::weighted_semaphore",
     "std::counting_semaphore"};
 const char *const BuiltinGuards[] = {"leakguard::semaphore_guard",
+                                     "leakguard::weighted_semaphore_guard",
                                      "leakguard::defer"};
 
 /// Types whose permits are meant to be released by the code that acquired
@@ -246,6 +247,12 @@ void DeferredReleaseCheck::check(const MatchFinder::MatchResult &Result) {
       // (acquire in lock(), release in unlock()); a signalling semaphore is
       // released by another thread.
       if (L.Key.Field && !L.Key.Base)
+        continue;
+      // An RAII type's constructor takes the permit its destructor returns.
+      if (isa<CXXConstructorDecl>(FD) ||
+          (isa<CXXMethodDecl>(FD) &&
+           Model->isGuard(QualType(
+               cast<CXXMethodDecl>(FD)->getParent()->getTypeForDecl(), 0))))
         continue;
       const auto *MC = cast<CXXMemberCallExpr>(L.Acquire);
       if (!isPermitType(

@@ -434,8 +434,9 @@ UseKind Analyzer::useOf(const CXXMemberCallExpr *Call, const VarDecl *&Var,
     return Do->getCond() == Child ? UseKind::Branch : UseKind::Unchecked;
   if (const auto *F = dyn_cast<ForStmt>(P))
     return F->getCond() == Child ? UseKind::Branch : UseKind::Unchecked;
-  if (const auto *CO = dyn_cast<ConditionalOperator>(P))
-    return CO->getCond() == Child ? UseKind::Branch : UseKind::Untracked;
+  // `sem.try_acquire() ? a : b` picks a value; the permit is not followed.
+  if (isa<ConditionalOperator>(P))
+    return UseKind::Untracked;
   if (const auto *BO = dyn_cast<BinaryOperator>(P)) {
     if (BO->isLogicalOp())
       return UseKind::Branch;
