@@ -111,7 +111,8 @@ inline void deadline_timer::run() {
       lk.lock();
       continue;
     }
-    cv_.wait_until(lk, it->first);
+    const steady_time next = it->first;  // a copy: the entry may go while we wait
+    cv_.wait_until(lk, next);
   }
 }
 
