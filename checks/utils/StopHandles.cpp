@@ -25,6 +25,13 @@ static const DeclContext *skipTransparent(const DeclContext *DC) {
 bool qualifiedNameMatches(const NamedDecl *D, llvm::StringRef QualName) {
   if (!D)
     return false;
+  // Cheap reject first: the last component against D's own identifier.
+  const IdentifierInfo *Own = D->getIdentifier();
+  size_t Sep = QualName.rfind("::");
+  if (!Own || Own->getName() !=
+                  (Sep == llvm::StringRef::npos ? QualName
+                                                : QualName.substr(Sep + 2)))
+    return false;
   const bool Full = QualName.consume_front("::");
   llvm::SmallVector<llvm::StringRef, 4> Parts;
   QualName.split(Parts, "::");
