@@ -486,12 +486,10 @@ void SingleCloserCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 }
 
 void SingleCloserCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(
-      functionDecl(isDefinition(), unless(isInstantiated()),
-                   unless(isImplicit()),
-                   unless(cxxMethodDecl(ofClass(cxxRecordDecl(isLambda())))))
-          .bind("fn"),
-      this);
+  // Deliberately a bare matcher: `isInstantiated()` would build the parent
+  // map of the whole translation unit. check() filters cheaply instead,
+  // location first.
+  Finder->addMatcher(functionDecl(isDefinition()).bind("fn"), this);
 }
 
 const Model &SingleCloserCheck::functionModel(const FunctionDecl *FD,
@@ -1154,8 +1152,26 @@ void SingleCloserCheck::check(const MatchFinder::MatchResult &Result) {
   if (!FD || !FD->doesThisDeclarationHaveABody() || !FD->getBody())
     return;
   SM = Result.SourceManager;
-  if (!Scope.shouldAnalyze(FD->getLocation(), *SM))
+  if (FD->isImplicit() || !Scope.shouldAnalyze(FD->getLocation(), *SM))
     return;
+  // Analyse templates once, in their pattern; lambdas with their enclosing
+  // function.
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+      MD && MD->getParent()->isLambda())
+    return;
+  for (const DeclContext *DC = FD; DC; DC = DC->getParent()) {
+    if (const auto *F = dyn_cast<FunctionDecl>(DC)) {
+      if (F->isTemplateInstantiation())
+        return;
+    } else if (const auto *R = dyn_cast<CXXRecordDecl>(DC)) {
+      if (R->getTemplateSpecializationKind() == TSK_ImplicitInstantiation ||
+          R->getTemplateSpecializationKind() ==
+              TSK_ExplicitInstantiationDefinition ||
+          R->getTemplateSpecializationKind() ==
+              TSK_ExplicitInstantiationDeclaration)
+        return;
+    }
+  }
   ASTContext &Ctx = *Result.Context;
   Model M;
   Collector(*Cfg, M).run(FD, FD->getBody());

@@ -384,9 +384,20 @@ template <class T> void drain_tmpl(channel<T> &in) {
   // CHECK-NOTES: :[[@LINE-4]]:17: note: 'in' is received here
 }
 
+template <class T> struct twice_closer {
+  void run(channel<T> &c) {
+    c.close();
+    c.close();
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: 'c' may be closed a second time on this path [leakguard-single-closer]
+    // CHECK-NOTES: :[[@LINE-3]]:5: note: 'c' is first closed here
+  }
+};
+
 void use_tmpl(channel<int> &a, channel<long> &b) {
   drain_tmpl(a);
   drain_tmpl(b);
+  twice_closer<int>().run(a);
+  twice_closer<long>().run(b);
 }
 
 //===--- NOLINT -----------------------------------------------------------===//
