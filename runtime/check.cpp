@@ -325,6 +325,7 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
   // finish; the grace only absorbs a wake-up already in flight).
   const nanoseconds grace = std::min<nanoseconds>(opts.wait(), milliseconds(25));
   nanoseconds poll = milliseconds(1);
+  bool warmed = false;
 
   struct checking {
     registry& r;
@@ -350,6 +351,14 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
       if (v.id == 0) need_poll = true;  // its exit is not signalled to us
     }
     if (all_definite && now >= settle) break;
+    // Candidates that outlive the first few ms will likely be reported: load
+    // debug info and symbolize their creation stacks now, inside the wait,
+    // rather than after it.
+    if (!warmed && now - start > milliseconds(10)) {
+      warmed = true;
+      for (const thread_view& v : c.leaks) (void)symbolize(v.creation_pcs, false);
+      continue;
+    }
     // Exits and new waits wake this loop at once; the cap only bounds how
     // stale a classification can get.
     auto until = std::min(deadline, now + milliseconds(50));

@@ -130,7 +130,7 @@ class leak_error : public std::runtime_error {
 // finishing (a join racing the check), short enough to fail a leaking test
 // fast. Overridable per call and by the environment variable
 // LEAKGUARD_MAX_WAIT_MS.
-inline constexpr std::chrono::milliseconds default_max_wait{400};
+inline constexpr std::chrono::milliseconds default_max_wait{250};
 
 // Chainable: leakguard::ignore_current().ignore_thread_name("pool-*").
 class leak_options {
