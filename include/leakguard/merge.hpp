@@ -38,10 +38,11 @@
 namespace leakguard {
 
 template <class T>
-stage<T> merge(const context& ctx, std::vector<channel<T>*> inputs, stage_options o = {}) {
+stage<T> merge(const context& ctx, std::vector<channel<T>*> inputs, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
   for (channel<T>* in : inputs)
     if (!in) throw std::invalid_argument("leakguard::merge: null input channel");
-  detail::stage_builder<T> b(ctx, 1, o);
+  detail::stage_builder<T> b(ctx, 1, o, where);
   auto& s = b.state();
   for (channel<T>* in : inputs)
     b.spawn([&s, in] {
@@ -57,16 +58,18 @@ stage<T> merge(const context& ctx, std::vector<channel<T>*> inputs, stage_option
 
 template <class T>
 stage<T> merge(const context& ctx, std::initializer_list<channel<T>*> inputs,
-               stage_options o = {}) {
-  return merge(ctx, std::vector<channel<T>*>(inputs), std::move(o));
+               stage_options o = {},
+    std::source_location where = std::source_location::current()) {
+  return merge(ctx, std::vector<channel<T>*>(inputs), std::move(o), where);
 }
 
 // Merges every output of a multi-output stage (e.g. one made by fan_out).
 template <class T>
-stage<T> merge(const context& ctx, stage<T>& branches, stage_options o = {}) {
+stage<T> merge(const context& ctx, stage<T>& branches, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
   std::vector<channel<T>*> inputs;
   for (std::size_t i = 0; i < branches.outputs(); ++i) inputs.push_back(&branches.out(i));
-  return merge(ctx, std::move(inputs), std::move(o));
+  return merge(ctx, std::move(inputs), std::move(o), where);
 }
 
 }  // namespace leakguard

@@ -26,6 +26,9 @@
 //  * A stage function that throws cancels its stage (its output closes
 //    early); the first exception is kept and available from exception()
 //    once the stage is joined. It never escapes a stage thread.
+//  * Stage threads are started with leakguard::go, named after
+//    stage_options::name and reported as started at the helper's call site
+//    (generate/transform/merge/... take a defaulted std::source_location).
 //  * Stage functions take the value, and optionally a std::stop_token
 //    (the stage's), to stop long work early. A transform returning
 //    std::optional<U> filters: nullopt values are not sent.
@@ -43,6 +46,7 @@
 #include <mutex>
 #include <optional>
 #include <ranges>
+#include <source_location>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
@@ -125,8 +129,9 @@ namespace detail {
 template <class T>
 class stage_builder {
  public:
-  stage_builder(const leakguard::context& parent, std::size_t outputs, const stage_options& o)
-      : s_(std::make_unique<stage_state<T>>()) {
+  stage_builder(const leakguard::context& parent, std::size_t outputs, const stage_options& o,
+                std::source_location where)
+      : s_(std::make_unique<stage_state<T>>()), where_(where) {
     auto [ctx, cancel] = with_cancel(parent);
     s_->ctx = std::move(ctx);
     s_->cancel = std::move(cancel);
@@ -155,7 +160,7 @@ class stage_builder {
     stage_state<T>* s = s_.get();
     s->wg.add(1);
     try {
-      s->threads.push_back(go(named(s->name.empty() ? "stage" : s->name),
+      s->threads.push_back(go(go_options(s->name.empty() ? "stage" : s->name, where_),
                               [s, body = std::move(body)]() mutable {
         try {
           body();
@@ -175,6 +180,7 @@ class stage_builder {
 
  private:
   std::unique_ptr<stage_state<T>> s_;
+  std::source_location where_;  // the helper's call site, for leak reports
 };
 }  // namespace detail
 
@@ -252,7 +258,7 @@ stage<T> detail::stage_builder<T>::finish() {
   // The single closer: once every stage thread is done, close each output
   // exactly once. It does not stop early on cancellation - it must outlive
   // the threads it waits for, and they all finish once cancelled.
-  s->threads.push_back(go(named(s->name.empty() ? "stage-closer" : s->name + "-close"), [s] {
+  s->threads.push_back(go(go_options(s->name.empty() ? "stage-closer" : s->name + "-close", where_), [s] {
     s->wg.wait();  // NOLINT(leakguard-stop-aware-blocking): waits for cancelled threads too
     for (auto& o : s->outs) o->close();
   }));
@@ -284,8 +290,9 @@ class emitter {
 // when fn returns.
 template <class T, class F>
   requires std::is_invocable_v<F&, emitter<T>&>
-stage<T> generate(const context& ctx, F fn, stage_options o = {}) {
-  detail::stage_builder<T> b(ctx, 1, o);
+stage<T> generate(const context& ctx, F fn, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
+  detail::stage_builder<T> b(ctx, 1, o, where);
   auto& s = b.state();
   b.spawn([&s, fn = std::move(fn)]() mutable {
     emitter<T> emit(*s.outs[0], s.ctx.token());
@@ -298,9 +305,10 @@ stage<T> generate(const context& ctx, F fn, stage_options o = {}) {
 template <std::ranges::input_range R>
   requires(!std::is_invocable_v<R&, emitter<std::ranges::range_value_t<R>>&>)
 stage<std::ranges::range_value_t<R>> generate(const context& ctx, R values,
-                                              stage_options o = {}) {
+                                              stage_options o = {},
+    std::source_location where = std::source_location::current()) {
   using T = std::ranges::range_value_t<R>;
-  detail::stage_builder<T> b(ctx, 1, o);
+  detail::stage_builder<T> b(ctx, 1, o, where);
   auto& s = b.state();
   b.spawn([&s, values = std::move(values)]() mutable {
     const std::stop_token st = s.ctx.token();
@@ -317,11 +325,12 @@ stage<std::ranges::range_value_t<R>> generate(const context& ctx, R values,
 // the channel form of a worker pool: `in` is the jobs channel (closed by its
 // producer), the output is the results channel (closed by this stage, once).
 template <class T, class F>
-auto transform(const context& ctx, channel<T>& in, F fn, stage_options o = {}) {
+auto transform(const context& ctx, channel<T>& in, F fn, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
   using R = detail::stage_result_t<F, T>;
   using U = typename detail::unwrap_optional<R>::type;
   static_assert(!std::is_void_v<U>, "transform: fn must return a value (use sink for void)");
-  detail::stage_builder<U> b(ctx, 1, o);
+  detail::stage_builder<U> b(ctx, 1, o, where);
   auto& s = b.state();
   const std::size_t n = o.workers == 0 ? 1 : o.workers;
   for (std::size_t w = 0; w < n; ++w)
@@ -341,18 +350,20 @@ auto transform(const context& ctx, channel<T>& in, F fn, stage_options o = {}) {
   return b.finish();
 }
 template <class T, class F>
-auto transform(const context& ctx, stage<T>& in, F fn, stage_options o = {}) {
-  return transform(ctx, in.out(), std::move(fn), std::move(o));
+auto transform(const context& ctx, stage<T>& in, F fn, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
+  return transform(ctx, in.out(), std::move(fn), std::move(o), where);
 }
 
 // Fan-out: n workers read the one input; worker i sends fn(v) to output i.
 // Merge the outputs again with leakguard::merge (merge.hpp) for fan-in.
 template <class T, class F>
-auto fan_out(const context& ctx, channel<T>& in, std::size_t n, F fn, stage_options o = {}) {
+auto fan_out(const context& ctx, channel<T>& in, std::size_t n, F fn, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
   using U = detail::stage_result_t<F, T>;
   static_assert(!std::is_void_v<U>, "fan_out: fn must return a value");
   if (n == 0) throw std::invalid_argument("leakguard::fan_out: zero workers");
-  detail::stage_builder<U> b(ctx, n, o);
+  detail::stage_builder<U> b(ctx, n, o, where);
   auto& s = b.state();
   for (std::size_t w = 0; w < n; ++w)
     b.spawn([&s, &in, fn, w]() mutable {
@@ -366,17 +377,19 @@ auto fan_out(const context& ctx, channel<T>& in, std::size_t n, F fn, stage_opti
   return b.finish();
 }
 template <class T, class F>
-auto fan_out(const context& ctx, stage<T>& in, std::size_t n, F fn, stage_options o = {}) {
-  return fan_out(ctx, in.out(), n, std::move(fn), std::move(o));
+auto fan_out(const context& ctx, stage<T>& in, std::size_t n, F fn, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
+  return fan_out(ctx, in.out(), n, std::move(fn), std::move(o), where);
 }
 
 // Broadcast: every value of `in` goes to each of n outputs (in output
 // order). A branch that stops reading holds the others back (bounded by
 // o.capacity) until the stage is cancelled - give slow branches a buffer.
 template <class T>
-stage<T> broadcast(const context& ctx, channel<T>& in, std::size_t n, stage_options o = {}) {
+stage<T> broadcast(const context& ctx, channel<T>& in, std::size_t n, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
   if (n == 0) throw std::invalid_argument("leakguard::broadcast: zero outputs");
-  detail::stage_builder<T> b(ctx, n, o);
+  detail::stage_builder<T> b(ctx, n, o, where);
   auto& s = b.state();
   b.spawn([&s, &in] {
     const std::stop_token st = s.ctx.token();
@@ -390,8 +403,9 @@ stage<T> broadcast(const context& ctx, channel<T>& in, std::size_t n, stage_opti
   return b.finish();
 }
 template <class T>
-stage<T> broadcast(const context& ctx, stage<T>& in, std::size_t n, stage_options o = {}) {
-  return broadcast(ctx, in.out(), n, std::move(o));
+stage<T> broadcast(const context& ctx, stage<T>& in, std::size_t n, stage_options o = {},
+    std::source_location where = std::source_location::current()) {
+  return broadcast(ctx, in.out(), n, std::move(o), where);
 }
 
 // --- sinks ------------------------------------------------------------------

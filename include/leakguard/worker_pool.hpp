@@ -47,6 +47,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <source_location>
 #include <stop_token>
 #include <system_error>
 #include <type_traits>
@@ -118,10 +119,14 @@ class pool_job_impl final : public pool_job {
 
 class worker_pool {
  public:
-  explicit worker_pool(std::size_t workers, std::size_t queue = 0)
-      : worker_pool(background(), workers, queue) {}
+  explicit worker_pool(std::size_t workers, std::size_t queue = 0,
+                       std::source_location where = std::source_location::current())
+      : worker_pool(background(), workers, queue, where) {}
   // Throws std::invalid_argument for 0 workers.
-  worker_pool(const leakguard::context& parent, std::size_t workers, std::size_t queue = 0)
+  // Workers are reported to the leak tracker as started at `where` (the
+  // pool's construction).
+  worker_pool(const leakguard::context& parent, std::size_t workers, std::size_t queue = 0,
+              std::source_location where = std::source_location::current())
       : jobs_(queue, "worker_pool.jobs") {
     if (workers == 0) throw std::invalid_argument("leakguard::worker_pool: zero workers");
     auto [ctx, cancel] = with_cancel(parent);
@@ -129,7 +134,7 @@ class worker_pool {
     cancel_ = std::move(cancel);
     workers_.reserve(workers);
     for (std::size_t i = 0; i < workers; ++i)
-      workers_.push_back(go(named("pool-worker"), [this] { work(); }));
+      workers_.push_back(go(go_options("pool-worker", where), [this] { work(); }));
   }
   worker_pool(const worker_pool&) = delete;
   worker_pool& operator=(const worker_pool&) = delete;
@@ -214,10 +219,12 @@ class worker_pool {
 // Channel form: see the header comment.
 template <class In, class F>
 auto start_workers(const context& ctx, std::size_t workers, channel<In>& jobs, F fn,
-                   std::size_t results_capacity = 0) {
+                   std::size_t results_capacity = 0,
+                   std::source_location where = std::source_location::current()) {
   return transform(ctx, jobs, std::move(fn),
                    stage_options{.workers = workers, .capacity = results_capacity,
-                                 .name = "worker"});
+                                 .name = "worker"},
+                   where);
 }
 
 }  // namespace leakguard
