@@ -5,6 +5,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/FoldingSet.h"
 #include "llvm/ADT/Hashing.h"
@@ -830,9 +831,18 @@ bool Analyzer::mayThrow(const Expr *E) const {
 void Analyzer::classifyCalls(Collector &C) {
   if (!Opts.CountExceptionPaths)
     return;
-  for (const Expr *E : C.Calls)
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const Expr *E : C.Calls) {
+    // Calls that a system macro expands to (test assertions, logging) are
+    // not the user's calls; implicit conversions rarely throw.
+    if (E->getBeginLoc().isMacroID() && SM.isInSystemMacro(E->getBeginLoc()))
+      continue;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      if (isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl()))
+        continue;
     if (mayThrow(E) && !insideTry(E))
       addEvent(E, {Event::MayThrow});
+  }
 }
 
 //===----------------------------------------------------------------------===//
