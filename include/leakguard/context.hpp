@@ -91,9 +91,6 @@ struct context_state : std::enable_shared_from_this<context_state> {
 };
 
 inline void deadline_timer::run() {
-#if defined(__linux__)
-  pthread_setname_np(pthread_self(), "leakguard-timer");
-#endif
   std::unique_lock lk(mu_);
   for (;;) {
     if (q_.empty()) {

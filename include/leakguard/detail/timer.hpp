@@ -52,7 +52,11 @@ class deadline_timer {
     slot.armed = true;
     if (!running_) {
       running_ = true;
-      std::thread([this] { run(); }).detach();
+      std::thread t([this] { run(); });
+#if defined(__linux__)
+      pthread_setname_np(t.native_handle(), "leakguard-timer");  // visible at once
+#endif
+      t.detach();
     } else if (slot.pos == q_.begin()) {
       cv_.notify_one();
     }
