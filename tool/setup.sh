@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential g++ cmake ninja-build python3 pkg-config
+  build-essential g++ cmake ninja-build python3 pkg-config python3-jsonschema
   libgtest-dev libgmock-dev
   clang-19 clang-tidy-19 clangd-19 libclang-19-dev llvm-19-dev llvm-19-tools libclang-rt-19-dev
   libgrpc++-dev libprotobuf-dev
