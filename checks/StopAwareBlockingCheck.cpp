@@ -898,7 +898,11 @@ void StopAwareBlockingCheck::onStartOfTranslationUnit() {
 void StopAwareBlockingCheck::registerMatchers(MatchFinder *Finder) {
   if (StopHandleTypes.empty())
     return;
-  Finder->addMatcher(valueDecl(stopHandleDeclIn(&StopHandleTypes)).bind("h"),
+  // Two narrow node kinds (not every ValueDecl): MatchFinder dispatches by
+  // kind, so functions, fields and enumerators never reach the matcher.
+  Finder->addMatcher(varDecl(stopHandleDeclIn(&StopHandleTypes)).bind("h"),
+                     this);
+  Finder->addMatcher(bindingDecl(stopHandleDeclIn(&StopHandleTypes)).bind("h"),
                      this);
 }
 
