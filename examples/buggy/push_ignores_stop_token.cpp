@@ -9,7 +9,7 @@
 // FLAGGED-BY: leakguard-stop-aware-blocking
 // Run time: the tracker reports a definite leak - thread "producer" blocked
 // in channel<int>::push (cap 0) - after the consumer left. The program then
-// reads one more value so the producer can notice the stop and exit.
+// reads the rest of the producer's batch so it can notice the stop and exit.
 #include <leakguard/channel.hpp>
 #include <leakguard/go.hpp>
 
@@ -22,16 +22,21 @@
 int main() {
   const auto opts = buggy::baseline(std::chrono::milliseconds(300));
   leakguard::channel<int> ch;
+  constexpr int kBatch = 100, kWanted = 3;
   auto producer = leakguard::go(leakguard::named("producer"), [&ch](std::stop_token st) {
-    for (int i = 0; !st.stop_requested(); ++i) ch.push(i);  // BUG: ignores st
+    // Checks the token between batches - but the blocking push inside a
+    // batch does not watch it.
+    for (int i = 0; !st.stop_requested();)
+      for (int k = 0; k < kBatch; ++k) ch.push(i++);  // BUG: ignores st
   });
-  for (int n = 0; n < 3; ++n) std::printf("got %d\n", *ch.pop());
+  for (int n = 0; n < kWanted; ++n) std::printf("got %d\n", *ch.pop());
   producer.request_stop();  // the consumer leaves; the producer never notices
 
   const leakguard::leak_report r = leakguard::find_leaks(opts);
   const int rc = buggy::report(buggy::has_blocked_thread(r, "channel<int>::push"), r,
                                "a thread blocked forever in channel<int>::push");
-  (void)ch.pop();  // end the demo: unblock the producer once, it sees the stop
+  // End the demo: take the rest of the batch, then the producer sees the stop.
+  for (int n = kWanted; n < kBatch; ++n) (void)ch.pop();
   producer.join();
   return rc;
 }
