@@ -313,6 +313,33 @@ void fill_leak(thread_leak& l, const thread_view& v, bool definite_now, bool sta
   }
 }
 
+// Loads debug info and symbolizes the candidates' creation stacks on a
+// helper thread, so the wait is not delayed by it (the symbolizer caches).
+void warm_symbolizer(const std::vector<thread_view>& leaks) {
+  static std::mutex mu;
+  static std::vector<void*>* pending = new std::vector<void*>;
+  static bool busy = false;
+  std::lock_guard lk(mu);
+  for (const thread_view& v : leaks)
+    pending->insert(pending->end(), v.creation_pcs.begin(), v.creation_pcs.end());
+  if (busy) return;
+  busy = true;
+  start_internal_thread([] {
+    for (;;) {
+      std::vector<void*> pcs;
+      {
+        std::lock_guard lk2(mu);
+        if (pending->empty()) {
+          busy = false;
+          return;
+        }
+        pcs.swap(*pending);
+      }
+      (void)symbolize(pcs, false);
+    }
+  });
+}
+
 }  // namespace
 
 leak_report find_leaks_impl(const leak_options& opts, bool wait) {
@@ -356,8 +383,7 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
     // rather than after it.
     if (!warmed && now - start > milliseconds(10)) {
       warmed = true;
-      for (const thread_view& v : c.leaks) (void)symbolize(v.creation_pcs, false);
-      continue;
+      warm_symbolizer(c.leaks);
     }
     // Exits and new waits wake this loop at once; the cap only bounds how
     // stale a classification can get.

@@ -77,6 +77,7 @@ struct creation_info {
   int parent_tid = 0;
   std::string parent_name;
   std::string test;
+  bool internal = false;
 };
 
 struct registry {
@@ -171,5 +172,7 @@ inline bool debug_enabled() {
 
 // Watchdog and dump helper threads mark themselves internal.
 void mark_internal();
+// Starts a detached runtime helper thread, internal from its first instant.
+void start_internal_thread(void (*fn)());
 
 }  // namespace leakguard::rt

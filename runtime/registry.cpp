@@ -38,6 +38,7 @@
 #include <cstring>
 #include <fstream>
 #include <set>
+#include <thread>
 #include <utility>
 
 namespace leakguard::rt {
@@ -52,6 +53,8 @@ constexpr int kCreationFrames = 24;
 // and in signal handlers.
 __attribute__((tls_model("initial-exec"))) thread_local thread_record* t_self = nullptr;
 __attribute__((tls_model("initial-exec"))) thread_local bool t_in_runtime = false;
+// Set by the runtime around creating its own helper threads.
+__attribute__((tls_model("initial-exec"))) thread_local bool t_create_internal = false;
 
 int gettid_() { return static_cast<int>(::syscall(SYS_gettid)); }
 
@@ -397,6 +400,7 @@ thread_record* self() {
       rec->parent_tid = c->parent_tid;
       rec->parent_name = std::move(c->parent_name);
       rec->test = std::move(c->test);
+      rec->internal = c->internal;
     }
   }
   {
@@ -407,6 +411,18 @@ thread_record* self() {
   pthread_setspecific(r.key, rec);
   t_in_runtime = false;
   return rec;
+}
+
+void start_internal_thread(void (*fn)()) {
+  t_create_internal = true;
+  try {
+    std::thread([fn] {
+      mark_internal();
+      fn();
+    }).detach();
+  } catch (...) {
+  }
+  t_create_internal = false;
 }
 
 void mark_internal() {
@@ -540,6 +556,7 @@ std::vector<thread_view> snapshot(bool include_self) {
         v.parent_tid = it->second.parent_tid;
         v.parent_name = it->second.parent_name;
         v.test = it->second.test;
+        v.internal = it->second.internal;
       }
       alive.insert(me);
       std::erase_if(r.creations, [&](const auto& kv) { return !alive.count(kv.first); });
@@ -649,6 +666,7 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(
       c.start_routine = reinterpret_cast<void*>(start);
       fill_parent(c.parent_id, c.parent_tid, c.parent_name);
       c.test = current_test_name();
+      c.internal = t_create_internal;
     } catch (...) {
     }
     t_in_runtime = false;
@@ -675,6 +693,7 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(
     return real(thread, attr, start, arg);
   }
   rec->id = r.next_id.fetch_add(1);
+  rec->internal = t_create_internal;
   try {
     rec->creation_pcs = creation_stack();
     rec->start_routine = reinterpret_cast<void*>(start);
