@@ -423,14 +423,13 @@ void on_dump_signal(int) {
 void install_dump_signal(int sig) {
   if (g_dump_installed.exchange(true)) return;
   sem_init(&g_dump_sem, 0, 0);
-  std::thread([] {
-    rt::mark_internal();
+  rt::start_internal_thread([] {
     for (;;) {
       while (sem_wait(&g_dump_sem) != 0) {
       }
       dump(std::cerr);
     }
-  }).detach();
+  });
   struct sigaction sa{};
   sa.sa_handler = &on_dump_signal;
   sa.sa_flags = SA_RESTART;
