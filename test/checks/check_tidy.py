@@ -80,6 +80,17 @@ def main():
     with open(temp_cpp, "w", encoding="utf-8") as f:
         f.write(stripped)
 
+    # The check must exist: a plugin that fails to load, or a misspelt check
+    # name, would otherwise pass every test that expects no diagnostics.
+    listed = subprocess.run([args.clang_tidy, "--load", args.plugin, "--list-checks",
+                             "--checks=-*," + args.check_name] + tidy_args,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    enabled = [l.strip() for l in listed.stdout.splitlines() if l.startswith("    ")]
+    if listed.returncode != 0 or not any(re.fullmatch(args.check_name.replace("*", ".*"), c)
+                                         for c in enabled):
+        print(listed.stdout)
+        fail(f"check '{args.check_name}' is not available (plugin not loaded or misspelt name)")
+
     cmd = [args.clang_tidy, "--load", args.plugin, temp_cpp, "-fix",
            "--checks=-*," + args.check_name] + tidy_args + \
           ["--", "-std=" + args.std, "-isystem", args.mock_include] + cc_args

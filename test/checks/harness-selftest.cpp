@@ -10,3 +10,6 @@
 // RUN: sed -e 's/:3: warning/:9: warning/' %inputs/selftest/else-after-return.cpp > %t.bad-col.cpp
 // RUN: not %check_tidy %t.bad-col.cpp readability-else-after-return %t.c 2>&1 | %FileCheck %s --check-prefix=WRONG-COLUMN
 // WRONG-COLUMN: FileCheck failed for CHECK-MESSAGES
+// A misspelt check name (or a plugin that did not load) must fail, not pass silently.
+// RUN: not %check_tidy %s leakguard-no-such-check %t.d 2>&1 | %FileCheck %s --check-prefix=NO-CHECK
+// NO-CHECK: check 'leakguard-no-such-check' is not available

@@ -11,6 +11,7 @@
       its bug is one no check of this module claims (it must still compile).
 """
 import argparse
+import concurrent.futures
 import glob
 import json
 import os
@@ -24,6 +25,13 @@ def run_tidy(args, path, extra):
            "--warnings-as-errors=leakguard-*", "--quiet", path] + extra
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return p.returncode, p.stdout
+
+
+def parallel(args, jobs):
+    """Runs clang-tidy over (path, extra-args) jobs on every core, in order."""
+    workers = int(os.environ.get("LEAKGUARD_JOBS", os.cpu_count() or 1))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda job: run_tidy(args, job[0], job[1]), jobs))
 
 
 def example_flags(args, path):
@@ -54,17 +62,10 @@ def main():
         examples = [e for e in examples if os.sep + "buggy" + os.sep not in e]
         if not headers:
             sys.exit("dogfood: no headers found under " + inc)
-        for h in headers:
-            rc, out = run_tidy(args, h, ["--", "-x", "c++", "-std=c++20", "-I", inc])
-            status = "ok" if rc == 0 else "FAIL"
-            print(f"[{status}] {os.path.relpath(h, args.source)}")
-            if rc != 0:
-                failures += 1
-                print(out)
-        for e in examples:
-            rc, out = run_tidy(args, e, example_flags(args, e))
-            status = "ok" if rc == 0 else "FAIL"
-            print(f"[{status}] {os.path.relpath(e, args.source)}")
+        jobs = [(h, ["--", "-x", "c++", "-std=c++20", "-I", inc]) for h in headers] + \
+               [(e, example_flags(args, e)) for e in examples]
+        for path, (rc, out) in zip([j[0] for j in jobs], parallel(args, jobs)):
+            print(f"[{'ok' if rc == 0 else 'FAIL'}] {os.path.relpath(path, args.source)}")
             if rc != 0:
                 failures += 1
                 print(out)
@@ -73,10 +74,10 @@ def main():
         twins = sorted(glob.glob(os.path.join(args.source, "examples", "buggy", "**", "*.cpp"), recursive=True))
         if not twins:
             sys.exit("dogfood: no buggy twins under examples/buggy/")
-        for t in twins:
+        results = parallel(args, [(t, example_flags(args, t)) for t in twins])
+        for t, (rc, out) in zip(twins, results):
             with open(t) as f:
                 expected = set(re.findall(r"//\s*FLAGGED-BY:\s*(leakguard-[a-z-]+)", f.read()))
-            rc, out = run_tidy(args, t, example_flags(args, t))
             if "clang-diagnostic-error" in out:
                 failures += 1
                 print(f"[FAIL] {os.path.relpath(t, args.source)}: does not compile\n{out}")
