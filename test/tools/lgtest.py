@@ -81,3 +81,22 @@ def one_line_error(r, code, what):
     ok = (r.returncode == code and len(lines) == 1 and
           lines[0].startswith("leakguard: error: "))
     check(ok, "%s -> exit %d, one line (got exit %d: %r)" % (what, code, r.returncode, r.stderr[:300]))
+
+
+def push_twin(source_root):
+    """The stop-aware-blocking twin: (path, 1-based line of its `// BUG` push,
+    0-based column of `push` there, that line as the fix-it should leave it)."""
+    path = os.path.join(source_root, "examples", "buggy", "push_ignores_stop_token.cpp")
+    with open(path) as f:
+        lines = f.read().splitlines()
+    n = next(i for i, l in enumerate(lines) if "// BUG" in l and "ch.push(" in l)
+    text = lines[n]
+    open_at = text.index("ch.push(") + len("ch.push")
+    depth, close = 0, None
+    for j in range(open_at, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[j], 0)
+        if depth == 0:
+            close = j
+            break
+    fixed = text[:close] + ", st" + text[close:]
+    return path, n + 1, text.index("ch.push(") + len("ch."), fixed

@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lgtest import (check, finish, write_compdb, example_files, flagged_by,
-                    registered_checks, run, one_line_error)
+                    registered_checks, run, one_line_error, push_twin)
 import sarif_check
 
 ap = argparse.ArgumentParser()
@@ -52,9 +52,9 @@ for f in buggy:
             continue
         check(any(l.startswith(f + ":") and l.endswith("[%s]" % c) for l in r.stdout.splitlines()),
               "%s flagged by %s (clang-style line)" % (os.path.basename(f), c))
-push = os.path.join(SRC, "examples", "buggy", "push_ignores_stop_token.cpp")
-check(any(l.startswith(push + ":26:") and "warning:" in l for l in r.stdout.splitlines()),
-      "push_ignores_stop_token.cpp:26 reported as file:line:col: warning:")
+push, PUSH_LINE, _, PUSH_FIXED = push_twin(SRC)
+check(any(l.startswith(push + ":%d:" % PUSH_LINE) and "warning:" in l for l in r.stdout.splitlines()),
+      "push_ignores_stop_token.cpp:%d reported as file:line:col: warning:" % PUSH_LINE)
 check(" | " in r.stdout and "^" in r.stdout, "source line and caret printed")
 progress = [l for l in r.stderr.splitlines() if l.startswith("[")]
 check(len(progress) == len(buggy) and all("/%d]" % len(buggy) in l for l in progress),
@@ -72,8 +72,8 @@ res = log["runs"][0]["results"]
 check(any(x["ruleId"] == "leakguard-stop-aware-blocking" and
           x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
           "examples/buggy/push_ignores_stop_token.cpp" and
-          x["locations"][0]["physicalLocation"]["region"]["startLine"] == 26 for x in res),
-      "SARIF result for push_ignores_stop_token.cpp:26, URI relative to --root")
+          x["locations"][0]["physicalLocation"]["region"]["startLine"] == PUSH_LINE for x in res),
+      "SARIF result for push_ignores_stop_token.cpp:%d, URI relative to --root" % PUSH_LINE)
 check(any("fixes" in x for x in res), "SARIF carries the fix-it of stop-aware-blocking")
 
 # ---- fail-on ----
@@ -111,7 +111,8 @@ moved = text.replace("int main() {", "// a comment\n// another\nint main() {", 1
 moved = moved.replace("  producer.request_stop();",
                       "  producer.request_stop();\n  ch.push(99);\n", 1)
 # The new push is outside the stop-aware scope; add one inside the lambda.
-moved = moved.replace("ch.push(i);  // BUG: ignores st", "ch.push(i);  // BUG: ignores st\n    ch.push(-1);", 1)
+bug_line = text.splitlines()[PUSH_LINE - 1]
+moved = moved.replace(bug_line, bug_line + "\n    ch.push(-1);", 1)
 with open(os.path.join(proj, "twin.cpp"), "w") as fh:
     fh.write(moved)
 out2 = os.path.join(work, "proj-new.sarif")

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lgtest import check, finish, write_compdb, example_files, registered_checks, run
+from lgtest import check, finish, write_compdb, example_files, registered_checks, run, push_twin
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--leakguard", required=True)
@@ -79,15 +79,18 @@ def line_for(prefix, file, lineno):
     return any(l.startswith(prefix) and ("examples/buggy/%s:%d:" % (file, lineno)) in l for l in lines)
 
 
-check(line_for("CONFIRMED", "push_ignores_stop_token.cpp", 26),
-      "push_ignores_stop_token.cpp:26 [stop-aware-blocking] confirmed (blocked in channel<int>::push there)")
-check(any(l.strip().startswith("runtime: blocked at") and "push_ignores_stop_token.cpp:26" in l for l in lines),
+_, PUSH_LINE, _, _ = push_twin(a.source)
+check(line_for("CONFIRMED", "push_ignores_stop_token.cpp", PUSH_LINE),
+      "push_ignores_stop_token.cpp:%d [stop-aware-blocking] confirmed (blocked in channel<int>::push there)" % PUSH_LINE)
+check(any(l.strip().startswith("runtime: blocked at") and "push_ignores_stop_token.cpp:%d" % PUSH_LINE in l for l in lines),
       "the evidence names the blocked-at site")
 if "leakguard-deferred-release" in known:
-    check(line_for("CONFIRMED", "skipped_release.cpp", 26),
-          "skipped_release.cpp:26 [deferred-release] confirmed (permit acquired there)")
-    check(any("permit acquired at" in l and "skipped_release.cpp:26" in l for l in lines)
-          or any("blocked at" in l and "skipped_release.cpp:26" in l for l in lines),
+    acq = 1 + next(i for i, l in enumerate(open(os.path.join(buggy_dir, "skipped_release.cpp")))
+                   if "sem.acquire();" in l)
+    check(line_for("CONFIRMED", "skipped_release.cpp", acq),
+          "skipped_release.cpp:%d [deferred-release] confirmed (permit acquired there)" % acq)
+    check(any("permit acquired at" in l and "skipped_release.cpp:%d" % acq in l for l in lines)
+          or any("blocked at" in l and "skipped_release.cpp:%d" % acq in l for l in lines),
           "the evidence names the acquire site")
 if "leakguard-detached-thread" not in known:
     check(any(l.startswith("NOT PREDICTED") and "forgotten_thread.cpp" in l for l in lines),
