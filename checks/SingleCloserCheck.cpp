@@ -461,7 +461,7 @@ SingleCloserCheck::SingleCloserCheck(StringRef Name, ClangTidyContext *Context)
     C.SpawnFunctions.add(N);
   }
   for (llvm::StringRef N :
-       {"std::jthread", "leakguard::go_handle", "leakguard::thread_handle",
+       {"std::jthread", "leakguard::go_handle",
         "leakguard::task_group", "leakguard::worker_pool", "std::future"}) {
     C.JoiningTypes.add(N);
     C.SyncTypes.add(N);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace buggy {
@@ -27,8 +28,16 @@ inline bool has_blocked_thread(const leakguard::leak_report& r, const std::strin
   return false;
 }
 
+// LEAKGUARD_REPORT_JSON=FILE also writes the report as JSON there, for
+// `leakguard confirm --runtime FILE` (tool/demo.py does this).
 inline int report(bool confirmed, const leakguard::leak_report& r, const char* what) {
   std::fprintf(stderr, "%s\n", r.text().c_str());
+  if (const char* path = std::getenv("LEAKGUARD_REPORT_JSON"); path && *path) {
+    if (std::FILE* f = std::fopen(path, "w")) {
+      std::fputs(r.json().c_str(), f);
+      std::fclose(f);
+    }
+  }
   if (confirmed) {
     std::printf("CONFIRMED by the leak tracker: %s\n", what);
     return 0;

@@ -65,7 +65,7 @@ void same_lambda_twice() {
 
 void go_in_loop_through_pointer(channel<int> &ch) {
   channel<int> *p = &ch;
-  std::vector<leakguard::thread_handle> hs;
+  std::vector<leakguard::go_handle> hs;
   for (int i = 0; i < 3; ++i)
     hs.push_back(leakguard::go([p, i] {
       p->push(i);

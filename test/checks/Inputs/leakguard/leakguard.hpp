@@ -153,12 +153,12 @@ private:
 
 bool sleep_for(std::chrono::nanoseconds d, std::stop_token st);
 
-class thread_handle {
+class go_handle {
 public:
   void join();
   void request_stop();
 };
-template <class F, class... A> thread_handle go(F &&f, A &&...a) { return {}; }
+template <class F, class... A> go_handle go(F &&f, A &&...a) { return {}; }
 
 class task_group {
 public:
