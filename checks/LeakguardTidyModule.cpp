@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DeferredReleaseCheck.h"
+#include "DetachedThreadCheck.h"
 #include "SingleCloserCheck.h"
 #include "StopAwareBlockingCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -17,6 +18,7 @@ class LeakguardModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<DeferredReleaseCheck>("leakguard-deferred-release");
+    Factories.registerCheck<DetachedThreadCheck>("leakguard-detached-thread");
     Factories.registerCheck<SingleCloserCheck>("leakguard-single-closer");
     Factories.registerCheck<StopAwareBlockingCheck>(
         "leakguard-stop-aware-blocking");
