@@ -28,13 +28,14 @@ inline bool has_blocked_thread(const leakguard::leak_report& r, const std::strin
   return false;
 }
 
-// LEAKGUARD_REPORT_JSON=FILE also writes the report as JSON there, for
-// `leakguard confirm --runtime FILE` (tool/demo.py does this).
+// LEAKGUARD_REPORT_JSON=FILE also appends the report to FILE as one JSON
+// line, for `leakguard confirm --runtime FILE` (tool/demo.py, test/tools).
 inline int report(bool confirmed, const leakguard::leak_report& r, const char* what) {
   std::fprintf(stderr, "%s\n", r.text().c_str());
   if (const char* path = std::getenv("LEAKGUARD_REPORT_JSON"); path && *path) {
-    if (std::FILE* f = std::fopen(path, "w")) {
+    if (std::FILE* f = std::fopen(path, "a")) {
       std::fputs(r.json().c_str(), f);
+      std::fputc('\n', f);
       std::fclose(f);
     }
   }

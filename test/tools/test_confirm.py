@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """leakguard confirm on real runtime reports: every buggy twin is run (its
-tracker report is written as JSON, see twin/buggy/tracker_confirm.hpp), the
+tracker report is written as JSON, see examples/buggy/tracker_confirm.hpp), the
 twins are checked statically into SARIF, and confirm must mark the static
 findings whose site a leaked thread / held permit names, and list the runtime
 leaks no check predicted."""
