@@ -183,7 +183,8 @@ DetachTarget targetOf(const Expr *Object) {
   } else if (const auto *ME = dyn_cast<MemberExpr>(E)) {
     T.Decl = ME->getMemberDecl();
   } else if (isa<CXXConstructExpr, CXXBindTemporaryExpr,
-                 MaterializeTemporaryExpr, CXXFunctionalCastExpr>(E)) {
+                 MaterializeTemporaryExpr, CXXFunctionalCastExpr,
+                 CXXUnresolvedConstructExpr>(E)) {
     T.Temporary = true;
   }
   return T;

@@ -90,6 +90,11 @@ template <class F> void spawn_detached(F f) {
   // CHECK-NOTES: :[[@LINE-3]]:15: note: thread 't' is started here
 }
 
+template <class F> void spawn_temporary(F f) {
+  std::thread([f = std::move(f)]() mutable { f(); }).detach();
+  // CHECK-NOTES: :[[@LINE-1]]:54: warning: thread is detached as soon as it is created
+}
+
 template <class Thread> void spawn_generic() {
   Thread t(work);
   t.detach();
@@ -100,6 +105,8 @@ template <class Thread> void spawn_generic() {
 void instantiate() {
   spawn_detached(work);
   spawn_detached([] {});
+  spawn_temporary(work);
+  spawn_temporary([] {});
   spawn_generic<std::thread>();
   spawn_generic<std::jthread>();
 }
