@@ -1,0 +1,13 @@
+// Declarations for leakguard-add-inside-thread's option tests: a user's own
+// wait group and spawner.
+#pragma once
+
+namespace my {
+class counter {
+public:
+  void add(int n = 1);
+  void done();
+  void wait();
+};
+template <class F> void spawn(F &&f) {}
+} // namespace my
