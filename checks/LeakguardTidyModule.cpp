@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AddInsideThreadCheck.h"
 #include "DeferredReleaseCheck.h"
 #include "DetachedThreadCheck.h"
 #include "SingleCloserCheck.h"
@@ -17,6 +18,7 @@ namespace clang::tidy::leakguard {
 class LeakguardModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
+    Factories.registerCheck<AddInsideThreadCheck>("leakguard-add-inside-thread");
     Factories.registerCheck<DeferredReleaseCheck>("leakguard-deferred-release");
     Factories.registerCheck<DetachedThreadCheck>("leakguard-detached-thread");
     Factories.registerCheck<SingleCloserCheck>("leakguard-single-closer");
