@@ -2,7 +2,7 @@
 // invalid values are a configuration error, not a crash.
 // RUN: %check_tidy -check-suffixes=,DEF %s leakguard-add-inside-thread %t
 // RUN: %check_tidy -check-suffixes=,CUSTOM %s leakguard-add-inside-thread %t -- \
-// RUN:   -config="{CheckOptions: {leakguard-add-inside-thread.WaitGroupTypes: 'my::counter', leakguard-add-inside-thread.Spawners: 'my::spawn'}}"
+// RUN:   -config="{CheckOptions: {leakguard-add-inside-thread.WaitGroupTypes: 'my::counter', leakguard-add-inside-thread.Spawners: 'my::spawn;my::pool::post;my::fiber'}}"
 // RUN: %check_tidy -check-suffixes=,BAD %s leakguard-add-inside-thread %t -- \
 // RUN:   -config="{CheckOptions: {leakguard-add-inside-thread.WaitGroupTypes: '1bad', leakguard-add-inside-thread.Spawners: 'x::'}}"
 
@@ -30,4 +30,18 @@ void user_counter(my::counter &c) {
 void user_spawner(leakguard::wait_group &wg) {
   my::spawn([&] { step(); wg.add(1); wg.done(); });
   // CHECK-MESSAGES-CUSTOM: :[[@LINE-1]]:27: warning: wait group 'wg' is incremented inside the spawned callable; {{.*}} [leakguard-add-inside-thread]
+}
+
+// A copy captured by value is the task's own counter.
+void copied_counter(my::counter c) {
+  std::thread t([c]() mutable { step(); c.add(1); c.done(); });
+  t.join();
+}
+
+// A member function of a spawner class, and a thread-like class.
+void user_spawner_member(my::pool &pool, leakguard::wait_group &wg) {
+  pool.post([&] { step(); wg.add(1); wg.done(); });
+  // CHECK-MESSAGES-CUSTOM: :[[@LINE-1]]:27: warning: wait group 'wg' is incremented inside the spawned callable; {{.*}} [leakguard-add-inside-thread]
+  my::fiber f([&] { step(); wg.add(1); wg.done(); });
+  // CHECK-MESSAGES-CUSTOM: :[[@LINE-1]]:29: warning: wait group 'wg' is incremented inside the spawned callable; {{.*}} [leakguard-add-inside-thread]
 }

@@ -178,3 +178,19 @@ void suppressed(leakguard::wait_group &wg) {
   t.join();
   u.join();
 }
+
+// A global wait group and a pointer init-capture are shared as well.
+leakguard::wait_group global_wg;
+void global_and_pointer() {
+  std::thread t([] { work(); global_wg.add(1); global_wg.done(); });
+  // CHECK-NOTES: :[[@LINE-1]]:30: warning: wait group 'global_wg' {{.*}}
+  // CHECK-NOTES: :[[@LINE-2]]:15: note: the callable is started here; call add() on 'global_wg' before this
+  // CHECK-NOTES: :[[@LINE+5]]:3: note: this wait() may return before the task is counted
+  std::thread u([p = &global_wg] { work(); p->add(1); p->done(); });
+  // CHECK-NOTES: :[[@LINE-1]]:44: warning: wait group 'p' {{.*}}
+  // CHECK-NOTES: :[[@LINE-2]]:15: note: the callable is started here; call add() on 'p' before this
+  // CHECK-NOTES: :[[@LINE+1]]:3: note: this wait() may return before the task is counted
+  global_wg.wait();
+  t.join();
+  u.join();
+}

@@ -10,4 +10,12 @@ public:
   void wait();
 };
 template <class F> void spawn(F &&f) {}
+class pool {
+public:
+  template <class F> void post(F &&f) {}
+};
+class fiber {
+public:
+  template <class F> explicit fiber(F &&f) {}
+};
 } // namespace my
