@@ -6,6 +6,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 using namespace clang::ast_matchers;
@@ -265,8 +266,19 @@ void AddInsideThreadCheck::check(const MatchFinder::MatchResult &Result) {
       continue;
     WaitGroupCalls Adds(Cfg, "add");
     Adds.TraverseStmt(const_cast<Stmt *>(Body));
+    if (Adds.Found.empty())
+      continue;
+    // Spawns inside the task: an add() before one of them counts the child
+    // while the task itself is still counted (recursive fan-out) - fine.
+    llvm::SmallVector<Spawn, 2> Inner;
+    SpawnFinder(Cfg, Fn, Inner).TraverseStmt(const_cast<Stmt *>(Body));
     for (const auto &[AddCall, Obj] : Adds.Found) {
       if (Reported.contains(AddCall))
+        continue;
+      if (llvm::any_of(Inner, [&](const Spawn &C) {
+            return SM.isBeforeInTranslationUnit(AddCall->getBeginLoc(),
+                                                C.Site->getBeginLoc());
+          }))
         continue;
       ObjectRef R = utils::resolveObject(Obj);
       if (!R)

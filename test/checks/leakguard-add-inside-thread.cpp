@@ -194,3 +194,16 @@ void global_and_pointer() {
   t.join();
   u.join();
 }
+
+// Recursive fan-out: a counted task adds for the child it starts next; the
+// counter cannot reach zero meanwhile.
+void fan_out(leakguard::wait_group &wg, leakguard::task_group &g) {
+  wg.add(1);
+  g.go([&] {
+    work();
+    wg.add(1);
+    g.go([&] { work(); wg.done(); });
+    wg.done();
+  });
+  wg.wait();
+}
