@@ -416,10 +416,12 @@ thread_record* self() {
 void start_internal_thread(void (*fn)()) {
   t_create_internal = true;
   try {
+    // The tracker's own daemons (watchdog, dump handler) live as long as the
+    // process and are marked internal, so reports never list them.
     std::thread([fn] {
       mark_internal();
       fn();
-    }).detach();
+    }).detach();  // NOLINT(leakguard-detached-thread): process-lifetime daemon
   } catch (...) {
   }
   t_create_internal = false;

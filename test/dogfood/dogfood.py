@@ -2,8 +2,8 @@
 """Dogfood: leakguard's checks over leakguard's own code.
 
   dogfood.py clean  --clang-tidy T --plugin P --source S --build B
-      every public header (as its own main file) and every correct example
-      must pass `-checks=-*,leakguard-* --warnings-as-errors=leakguard-*`.
+      every public header (as its own main file), every correct example and
+      every source of the tracker's runtime must pass `-checks=-*,leakguard-* --warnings-as-errors=leakguard-*`.
   dogfood.py buggy  ...same flags...
       every buggy twin in examples/buggy/ must be flagged, and by the checks
       its header comment names: a line `// FLAGGED-BY: leakguard-NAME`
@@ -60,6 +60,9 @@ def main():
         headers = sorted(glob.glob(os.path.join(inc, "leakguard", "**", "*.hpp"), recursive=True))
         examples = sorted(glob.glob(os.path.join(args.source, "examples", "**", "*.cpp"), recursive=True))
         examples = [e for e in examples if os.sep + "buggy" + os.sep not in e]
+        # The tracker's runtime is held to the same rules (through the build's
+        # compile_commands.json, like the examples).
+        examples += sorted(glob.glob(os.path.join(args.source, "runtime", "*.cpp")))
         if not headers:
             sys.exit("dogfood: no headers found under " + inc)
         jobs = [(h, ["--", "-x", "c++", "-std=c++20", "-I", inc]) for h in headers] + \
@@ -69,7 +72,7 @@ def main():
             if rc != 0:
                 failures += 1
                 print(out)
-        print(f"dogfood clean: {len(headers)} headers, {len(examples)} examples, {failures} failing")
+        print(f"dogfood clean: {len(headers)} headers, {len(examples)} examples and runtime sources, {failures} failing")
     else:
         twins = sorted(glob.glob(os.path.join(args.source, "examples", "buggy", "**", "*.cpp"), recursive=True))
         if not twins:
