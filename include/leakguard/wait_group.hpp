@@ -119,7 +119,7 @@ class wait_group {
     std::uint64_t v = state_.load(std::memory_order_acquire);
     if (counter(v) == 0) return true;
     for (int i = 0; i < detail::spin_pauses; ++i) {
-      detail::cpu_relax();
+      detail::spin_pause();
       v = state_.load(std::memory_order_acquire);
       if (counter(v) == 0) return true;
     }

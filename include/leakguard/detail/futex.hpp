@@ -40,7 +40,7 @@ using steady_time = std::chrono::steady_clock::time_point;
 inline constexpr steady_time no_deadline = steady_time::max();
 
 // One "I am spinning" hint to the CPU.
-inline void cpu_relax() noexcept {
+inline void spin_pause() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
   _mm_pause();
 #elif defined(__aarch64__)

@@ -50,7 +50,7 @@ class spin_lock {
 
   void lock_slow() noexcept {
     for (int i = 0; i < spin_limit; ++i) {
-      cpu_relax();
+      spin_pause();
       if (state_.load(std::memory_order_relaxed) == 0) {
         std::uint32_t expected = 0;
         if (state_.compare_exchange_weak(expected, 1, std::memory_order_acquire,

@@ -71,7 +71,7 @@ class waiter {
     if (spin) {
       for (int i = 0; i < spin_pauses; ++i) {
         if (word_.load(std::memory_order_acquire) & done_bit) return park_result::done;
-        cpu_relax();
+        spin_pause();
       }
       for (int i = 0; i < spin_yields; ++i) {
         if (word_.load(std::memory_order_acquire) & done_bit) return park_result::done;
@@ -107,7 +107,7 @@ class waiter {
   void park_until_done() noexcept {
     for (int i = 0; i < spin_pauses; ++i) {
       if (word_.load(std::memory_order_acquire) & done_bit) return;
-      cpu_relax();
+      spin_pause();
     }
     for (;;) {
       std::uint32_t v = word_.load(std::memory_order_acquire);
