@@ -40,7 +40,7 @@ const char DefaultThreadTypes[] = "::std::thread;::std::jthread";
 // The bundled library's one deliberate daemon: the process-lifetime deadline
 // timer of leakguard::context (a never-destroyed singleton that ends its
 // thread when it has nothing to wait for).
-const char DefaultAllowedFunctions[] = "::leakguard::detail::deadline_timer::arm";
+const char DefaultAllowedFunctions[] = "";
 
 AST_MATCHER_P(FunctionDecl, analysedDefinition, utils::AnalysisScope *,
               Scope) {
