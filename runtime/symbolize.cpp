@@ -219,14 +219,16 @@ symbolizer& sym() {
   return *s;
 }
 
+// Never destroyed, like sym(): the symbolizer's warm-up thread may still be
+// reading it while static destructors run at exit (TSan saw exactly that).
 const std::string& runtime_module() {
-  static const std::string path = [] {
+  static const std::string* path = [] {
     Dl_info info{};
     if (dladdr(reinterpret_cast<void*>(&runtime_module), &info) && info.dli_fname)
-      return std::string(info.dli_fname);
-    return std::string();
+      return new std::string(info.dli_fname);
+    return new std::string();
   }();
-  return path;
+  return *path;
 }
 
 bool same_module(const std::string& a, const std::string& b) {
