@@ -24,10 +24,21 @@
 // Blocking operations take a defaulted std::source_location so the leak
 // tracker can say where a thread is blocked (see detail/tracking.hpp).
 //
-// T must be nothrow move constructible (values are moved while the channel's
-// lock is held).
+// Implementation. A buffered channel keeps its values in a lock-free ring
+// (detail/slot_ring.hpp): a push or pop that finds room or a value takes no
+// lock and makes no system call. Only a thread that must wait takes the
+// channel's lock, queues itself and sleeps; the other side, after its ring
+// operation, checks one flag and wakes the first sleeper to try again.
+// Sleepers are woken in the order they arrived, but a thread that arrives
+// just as a slot frees up may take it first (as with a mutex that allows
+// barging). An unbuffered channel hands each value directly from sender to
+// receiver under the channel's lock, as Go does.
+//
+// T must be nothrow move constructible (values are moved inside the
+// channel's critical sections).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <concepts>
 #include <cstddef>
@@ -41,6 +52,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "leakguard/detail/slot_ring.hpp"
 #include "leakguard/detail/spin_lock.hpp"
 #include "leakguard/detail/tracking.hpp"
 #include "leakguard/detail/type_name.hpp"
@@ -77,19 +89,14 @@ class channel {
 
   // capacity 0 = unbuffered (rendezvous). `name` shows up in leak reports.
   explicit channel(std::size_t capacity = 0) : cap_(capacity) { allocate(); }
-  channel(std::size_t capacity, std::string name)
-      : cap_(capacity), name_(std::move(name)) {
+  channel(std::size_t capacity, std::string name) : cap_(capacity), name_(std::move(name)) {
     allocate();
   }
   channel(const channel&) = delete;
   channel& operator=(const channel&) = delete;
 
   // Destroys buffered values. No thread may be blocked on the channel.
-  ~channel() {
-    detail::note_destroyed(this);
-    for (std::size_t i = 0; i < count_; ++i) std::destroy_at(slot_at(head_ + i));
-    if (buf_) std::allocator<T>().deallocate(buf_, cap_);
-  }
+  ~channel() { detail::note_destroyed(this); }
 
   // --- send -------------------------------------------------------------
 
@@ -178,16 +185,23 @@ class channel {
   // Closes the channel (see the header comment). Throws channel_closed if it
   // was closed already.
   void close() {
+    if (ring_ && !ring_->close()) throw_closed_twice();
     mu_.lock();
-    if (closed_) {
-      mu_.unlock();
-      throw channel_closed("leakguard::channel: close of closed channel");
+    if (!ring_) {
+      if (closed_) {
+        mu_.unlock();
+        throw_closed_twice();
+      }
+      closed_ = true;
     }
-    closed_ = true;
+    // Unbuffered: every waiter's operation ends with `closed`. Buffered:
+    // every waiter tries again and finds the ring closed (senders) or
+    // drains it first (receivers).
     detail::waiter* wake = nullptr;
-    auto fail_all = [&wake](detail::wait_queue& q) {
+    auto fail_all = [this, &wake](detail::wait_queue& q) {
       while (detail::wait_node* n = q.claim_front()) {
         n->w->status = op_status::closed;
+        n->w->retry = ring_.has_value();
         n->w->fired = n->index;
         n->w->next_wake = wake;
         wake = n->w;
@@ -195,6 +209,8 @@ class channel {
     };
     fail_all(recvq_);
     fail_all(sendq_);
+    receivers_waiting_.store(false, std::memory_order_relaxed);
+    senders_waiting_.store(false, std::memory_order_relaxed);
     mu_.unlock();
     while (wake) {
       detail::waiter* next = wake->next_wake;
@@ -204,14 +220,12 @@ class channel {
   }
 
   bool is_closed() const noexcept {
+    if (ring_) return ring_->closed();
     std::lock_guard lk(mu_);
     return closed_;
   }
   // Number of buffered values (always 0 for an unbuffered channel).
-  std::size_t size() const noexcept {
-    std::lock_guard lk(mu_);
-    return count_;
-  }
+  std::size_t size() const noexcept { return ring_ ? ring_->size() : 0; }
   std::size_t capacity() const noexcept { return cap_; }
 
   // Name for leak reports. Set it before other threads use the channel.
@@ -260,28 +274,76 @@ class channel {
   }
 
   void allocate() {
-    if (cap_ > 0) buf_ = std::allocator<T>().allocate(cap_);
+    if (cap_ > 0) ring_.emplace(cap_);
   }
-  T* slot_at(std::size_t i) const noexcept { return buf_ + (i % cap_); }
-
-  // Called with mu_ held and count_ < cap_.
-  void buffer_push(T& v) noexcept {
-    std::construct_at(slot_at(head_ + count_), std::move(v));
-    ++count_;
-  }
-  // Called with mu_ held and count_ > 0.
-  void buffer_pop(std::optional<T>& dst) noexcept {
-    T* p = slot_at(head_);
-    dst.emplace(std::move(*p));
-    std::destroy_at(p);
-    head_ = (head_ + 1) % cap_;
-    --count_;
+  [[noreturn]] static void throw_closed_twice() {
+    throw channel_closed("leakguard::channel: close of closed channel");
   }
 
-  // Tries to complete a send with mu_ held. Returns true when resolved (then
-  // `status` is delivered or closed); `wake` is a claimed receiver to signal
-  // after unlocking.
+  // Claims the first waiter of `q` (with mu_ held) for a buffered channel's
+  // "try again" wake-up and keeps `flag` == !q.empty(). The caller signals
+  // the returned waiter after unlocking.
+  static detail::waiter* claim_for_retry(detail::wait_queue& q,
+                                         std::atomic<bool>& flag) noexcept {
+    detail::wait_node* n = q.claim_front();
+    flag.store(!q.empty(), std::memory_order_relaxed);
+    if (!n) return nullptr;
+    n->w->retry = true;
+    n->w->fired = n->index;
+    return n->w;
+  }
+
+  // After a successful ring operation: wakes one waiter of the other side,
+  // if there is one. The seq_cst load pairs with enqueue_locked's store (see
+  // the contract in detail/slot_ring.hpp).
+  void notify(detail::wait_queue& q, std::atomic<bool>& flag) noexcept {
+    if (!flag.load(std::memory_order_seq_cst)) return;
+    mu_.lock();
+    detail::waiter* w = claim_for_retry(q, flag);
+    mu_.unlock();
+    if (w) w->signal_done();
+  }
+
+  // Queue / unqueue a waiter's node (mu_ held). The seq_cst store announces
+  // the waiter before it re-checks the ring.
+  static void enqueue_locked(detail::wait_queue& q, std::atomic<bool>& flag,
+                             detail::wait_node& node) noexcept {
+    q.push_back(&node);
+    flag.store(true, std::memory_order_seq_cst);
+  }
+  static void dequeue_locked(detail::wait_queue& q, std::atomic<bool>& flag,
+                             detail::wait_node& node) noexcept {
+    if (node.queued) q.remove(&node);
+    flag.store(!q.empty(), std::memory_order_relaxed);
+  }
+  void enqueue_sender_locked(detail::wait_node& n) noexcept {
+    enqueue_locked(sendq_, senders_waiting_, n);
+  }
+  void enqueue_receiver_locked(detail::wait_node& n) noexcept {
+    enqueue_locked(recvq_, receivers_waiting_, n);
+  }
+  void dequeue_sender_locked(detail::wait_node& n) noexcept {
+    dequeue_locked(sendq_, senders_waiting_, n);
+  }
+  void dequeue_receiver_locked(detail::wait_node& n) noexcept {
+    dequeue_locked(recvq_, receivers_waiting_, n);
+  }
+  // With mu_ held and this thread's node queued: could a retry succeed now?
+  // Unbuffered channels change only under mu_, so never.
+  bool ready_to_send_locked() const noexcept { return ring_ && ring_->ready_to_push(); }
+  bool ready_to_recv_locked() const noexcept { return ring_ && ring_->ready_to_pop(); }
+
+  // One attempt at a send with mu_ held. Returns true when resolved (then
+  // `status` is delivered or closed); `wake` is a waiter to signal after
+  // unlocking. Used by select and by the unbuffered path.
   bool send_locked(T& v, op_status& status, detail::waiter*& wake) noexcept {
+    if (ring_) {
+      const detail::ring_outcome r = ring_->try_push(v);
+      if (r == detail::ring_outcome::full_or_empty) return false;
+      if (r == detail::ring_outcome::done) wake = claim_for_retry(recvq_, receivers_waiting_);
+      status = r == detail::ring_outcome::done ? op_status::delivered : op_status::closed;
+      return true;
+    }
     if (closed_) {
       status = op_status::closed;
       return true;
@@ -294,27 +356,17 @@ class channel {
       status = op_status::delivered;
       return true;
     }
-    if (count_ < cap_) {
-      buffer_push(v);
-      status = op_status::delivered;
-      return true;
-    }
     return false;
   }
 
-  // Tries to complete a receive with mu_ held; like send_locked.
+  // One attempt at a receive with mu_ held; like send_locked.
   bool recv_locked(std::optional<T>& dst, op_status& status,
                    detail::waiter*& wake) noexcept {
-    if (count_ > 0) {
-      buffer_pop(dst);
-      // A slot freed up: move the first waiting sender's value in.
-      if (detail::wait_node* s = sendq_.claim_front()) {
-        buffer_push(*static_cast<T*>(s->slot));
-        s->w->status = op_status::delivered;
-        s->w->fired = s->index;
-        wake = s->w;
-      }
-      status = op_status::delivered;
+    if (ring_) {
+      const detail::ring_outcome r = ring_->try_pop(dst);
+      if (r == detail::ring_outcome::full_or_empty) return false;
+      if (r == detail::ring_outcome::done) wake = claim_for_retry(sendq_, senders_waiting_);
+      status = r == detail::ring_outcome::done ? op_status::delivered : op_status::closed;
       return true;
     }
     if (detail::wait_node* s = sendq_.claim_front()) {
@@ -336,15 +388,100 @@ class channel {
   op_status send_value(U&& v, const std::stop_token* st, detail::steady_time deadline,
                        bool block, const loc_t& where) {
     if constexpr (std::is_same_v<U, T>) {  // an rvalue T: move only on delivery
-      return send_impl(v, st, deadline, block, where);
+      return ring_ ? send_buffered(v, st, deadline, block, where)
+                   : send_unbuffered(v, st, deadline, block, where);
     } else {
       T tmp(std::forward<U>(v));
-      return send_impl(tmp, st, deadline, block, where);
+      return ring_ ? send_buffered(tmp, st, deadline, block, where)
+                   : send_unbuffered(tmp, st, deadline, block, where);
     }
   }
 
-  op_status send_impl(T& v, const std::stop_token* st, detail::steady_time deadline,
-                      bool block, const loc_t& where) noexcept {
+  // Why a blocking call must not (or need not) sleep yet; nullopt = sleep.
+  static std::optional<op_status> must_return(bool block, const std::stop_token* st,
+                                              detail::steady_time deadline) noexcept {
+    if (!block) return op_status::would_block;
+    if (st && st->stop_requested()) return op_status::stopped;
+    if (deadline != detail::no_deadline && std::chrono::steady_clock::now() >= deadline)
+      return op_status::timed_out;
+    return std::nullopt;
+  }
+
+  // Buffered send: ring first; spin a little while full; then queue, re-check
+  // and sleep until a receiver (or close) says "try again".
+  op_status send_buffered(T& v, const std::stop_token* st, detail::steady_time deadline,
+                          bool block, const loc_t& where) noexcept {
+    for (int step = 0;;) {
+      const detail::ring_outcome r = ring_->try_push(v);
+      if (r == detail::ring_outcome::done) {
+        notify(recvq_, receivers_waiting_);
+        return op_status::delivered;
+      }
+      if (r == detail::ring_outcome::closed) return op_status::closed;
+      if (auto early = must_return(block, st, deadline)) return *early;
+      if (detail::backoff(step)) continue;
+      if (auto gave_up = sleep_until_retry(
+              sendq_, senders_waiting_, [this] { return ring_->ready_to_push(); }, st,
+              deadline, record(detail::wait_kind::channel_push, "channel::push", where)))
+        return *gave_up;
+    }
+  }
+
+  op_status recv_buffered(std::optional<T>& dst, const std::stop_token* st,
+                          detail::steady_time deadline, bool block,
+                          const loc_t& where) noexcept {
+    for (int step = 0;;) {
+      const detail::ring_outcome r = ring_->try_pop(dst);
+      if (r == detail::ring_outcome::done) {
+        notify(sendq_, senders_waiting_);
+        return op_status::delivered;
+      }
+      if (r == detail::ring_outcome::closed) return op_status::closed;
+      if (auto early = must_return(block, st, deadline)) return *early;
+      if (detail::backoff(step)) continue;
+      if (auto gave_up = sleep_until_retry(
+              recvq_, receivers_waiting_, [this] { return ring_->ready_to_pop(); }, st,
+              deadline, record(detail::wait_kind::channel_pop, "channel::pop", where)))
+        return *gave_up;
+    }
+  }
+
+  // Queues this thread on `q`, re-checks `ready` (after the announcement, so
+  // no wake-up is lost) and sleeps. Returns nullopt when the caller should
+  // retry its ring operation (it was woken, or the ring changed meanwhile),
+  // else stopped / timed_out. A thread woken while it gave up still retries:
+  // the wake-up was meant for it, and leaving without a retry could strand a
+  // value (or a free slot) while another waiter sleeps.
+  template <class Ready>
+  std::optional<op_status> sleep_until_retry(detail::wait_queue& q, std::atomic<bool>& flag,
+                                             Ready ready, const std::stop_token* st,
+                                             detail::steady_time deadline,
+                                             const detail::wait_record& rec) noexcept {
+    detail::waiter w;
+    detail::wait_node node;
+    node.w = &w;
+    mu_.lock();
+    enqueue_locked(q, flag, node);
+    if (ready()) {
+      dequeue_locked(q, flag, node);
+      mu_.unlock();
+      return std::nullopt;
+    }
+    mu_.unlock();
+    const detail::park_result pr = w.park(st, deadline, &rec);
+    if (pr == detail::park_result::done) return std::nullopt;
+    if (w.try_claim()) {  // gave up before anyone woke us
+      mu_.lock();
+      dequeue_locked(q, flag, node);
+      mu_.unlock();
+      return pr == detail::park_result::stopped ? op_status::stopped : op_status::timed_out;
+    }
+    w.park_until_done();
+    return std::nullopt;
+  }
+
+  op_status send_unbuffered(T& v, const std::stop_token* st, detail::steady_time deadline,
+                            bool block, const loc_t& where) noexcept {
     op_status status{};
     detail::waiter* wake = nullptr;
     mu_.lock();
@@ -353,17 +490,9 @@ class channel {
       if (wake) wake->signal_done();
       return status;
     }
-    if (!block) {
+    if (auto early = must_return(block, st, deadline)) {
       mu_.unlock();
-      return op_status::would_block;
-    }
-    if (st && st->stop_requested()) {
-      mu_.unlock();
-      return op_status::stopped;
-    }
-    if (deadline != detail::no_deadline && std::chrono::steady_clock::now() >= deadline) {
-      mu_.unlock();
-      return op_status::timed_out;
+      return *early;
     }
     detail::waiter w;
     detail::wait_node node;
@@ -371,13 +500,14 @@ class channel {
     node.slot = &v;
     sendq_.push_back(&node);
     mu_.unlock();
-    return wait(w, node, sendq_, st, deadline,
-                record(detail::wait_kind::channel_push, "channel::push", where));
+    return wait_for_handoff(w, node, sendq_, st, deadline,
+                            record(detail::wait_kind::channel_push, "channel::push", where));
   }
 
   op_status recv_value(std::optional<T>& dst, const std::stop_token* st,
                        detail::steady_time deadline, bool block,
                        const loc_t& where) noexcept {
+    if (ring_) return recv_buffered(dst, st, deadline, block, where);
     op_status status{};
     detail::waiter* wake = nullptr;
     mu_.lock();
@@ -386,17 +516,9 @@ class channel {
       if (wake) wake->signal_done();
       return status;
     }
-    if (!block) {
+    if (auto early = must_return(block, st, deadline)) {
       mu_.unlock();
-      return op_status::would_block;
-    }
-    if (st && st->stop_requested()) {
-      mu_.unlock();
-      return op_status::stopped;
-    }
-    if (deadline != detail::no_deadline && std::chrono::steady_clock::now() >= deadline) {
-      mu_.unlock();
-      return op_status::timed_out;
+      return *early;
     }
     detail::waiter w;
     detail::wait_node node;
@@ -404,8 +526,8 @@ class channel {
     node.slot = &dst;
     recvq_.push_back(&node);
     mu_.unlock();
-    return wait(w, node, recvq_, st, deadline,
-                record(detail::wait_kind::channel_pop, "channel::pop", where));
+    return wait_for_handoff(w, node, recvq_, st, deadline,
+                            record(detail::wait_kind::channel_pop, "channel::pop", where));
   }
 
   detail::wait_record record(detail::wait_kind kind, const char* op,
@@ -421,10 +543,11 @@ class channel {
     return r;
   }
 
-  // The slow path shared by send and receive: `node` is queued on `q`.
-  op_status wait(detail::waiter& w, detail::wait_node& node, detail::wait_queue& q,
-                 const std::stop_token* st, detail::steady_time deadline,
-                 const detail::wait_record& rec) noexcept {
+  // Unbuffered slow path: `node` is queued on `q` and a counterpart (or
+  // close()) completes the operation for us.
+  op_status wait_for_handoff(detail::waiter& w, detail::wait_node& node, detail::wait_queue& q,
+                             const std::stop_token* st, detail::steady_time deadline,
+                             const detail::wait_record& rec) noexcept {
     const detail::park_result pr = w.park(st, deadline, &rec);
     if (pr == detail::park_result::done) return w.status;
     if (w.try_claim()) {  // we gave up before anyone completed us
@@ -438,14 +561,16 @@ class channel {
     return w.status;
   }
 
-  mutable detail::spin_lock mu_;
-  bool closed_ = false;
-  std::size_t cap_;
-  T* buf_ = nullptr;
-  std::size_t head_ = 0;
-  std::size_t count_ = 0;
+  const std::size_t cap_;
+  std::optional<detail::slot_ring<T>> ring_;  // buffered channels only
+  // Everything below is the waiting side, touched only by threads that wait
+  // or wake; on its own cache line, away from the ring's indices.
+  alignas(detail::cache_line) mutable detail::spin_lock mu_;
+  bool closed_ = false;  // unbuffered only; a buffered channel's is in the ring
   detail::wait_queue sendq_;
   detail::wait_queue recvq_;
+  std::atomic<bool> senders_waiting_{false};    // == !sendq_.empty() (buffered)
+  std::atomic<bool> receivers_waiting_{false};  // == !recvq_.empty() (buffered)
   std::string name_;
 };
 

@@ -28,7 +28,10 @@
 // Implementation: like Go's runtime - lock every involved channel (in
 // address order), poll the cases, and if none is ready enqueue one wait node
 // per case, all sharing one waiter; the first counterpart to claim the
-// waiter wins, the other nodes are unlinked afterwards.
+// waiter wins, the other nodes are unlinked afterwards. A buffered channel
+// changes without its lock (its ring is lock-free), so after enqueueing the
+// select re-checks those cases, and a buffered channel's wake-up only means
+// "try again": the select polls once more, the case that woke it first.
 #pragma once
 
 #include <algorithm>
@@ -75,6 +78,8 @@ class select_case_base {
   virtual bool try_locked(op_status& status, waiter*& wake) noexcept = 0;
   virtual void enqueue_locked(wait_node& node) noexcept = 0;
   virtual void dequeue_locked(wait_node& node) noexcept = 0;
+  // After enqueue_locked: could the case proceed now (buffered channels)?
+  virtual bool ready_locked() const noexcept = 0;
   virtual const void* object() const noexcept = 0;
   virtual const char* object_type() const noexcept = 0;
   const std::source_location& where() const noexcept { return where_; }
@@ -114,42 +119,67 @@ select_result run_select(const std::array<select_case_base*, N>& cases,
     for (std::size_t j = nlocks; j > 0; --j) locks[j - 1]->unlock();
   };
 
-  lock_all();
-  const std::size_t start = N == 1 ? 0 : select_random() % N;
-  for (std::size_t k = 0; k < N; ++k) {
-    const std::size_t i = (start + k) % N;
-    op_status status{};
-    waiter* wake = nullptr;
-    if (cases[i]->try_locked(status, wake)) {
-      unlock_all();
-      if (wake) wake->signal_done();
-      return {i, status};
+  // Unlinks the nodes that are still queued; counterparts only touch them
+  // under their channel's lock.
+  auto unlink = [&](std::array<wait_node, N>& nodes) {
+    for (std::size_t i = 0; i < N; ++i) {
+      spin_lock& l = cases[i]->lock();
+      l.lock();
+      cases[i]->dequeue_locked(nodes[i]);
+      l.unlock();
     }
-  }
-  if (!block) {
-    unlock_all();
-    return {select_result::none, op_status::would_block};
-  }
-  if (st && st->stop_requested()) {
-    unlock_all();
-    return {select_result::none, op_status::stopped};
-  }
-  if (deadline != no_deadline && std::chrono::steady_clock::now() >= deadline) {
-    unlock_all();
-    return {select_result::none, op_status::timed_out};
-  }
+  };
 
-  waiter w;
-  std::array<wait_node, N> nodes{};
-  for (std::size_t i = 0; i < N; ++i) {
-    nodes[i].w = &w;
-    nodes[i].index = static_cast<std::uint32_t>(i);
-    cases[i]->enqueue_locked(nodes[i]);
-  }
-  unlock_all();
+  // A case that woke us with "try again" is polled first, so the wake-up it
+  // stands for is not passed over for another case.
+  std::size_t first = select_result::none;
+  for (;;) {
+    lock_all();
+    const std::size_t start = first != select_result::none ? first
+                              : N == 1                     ? 0
+                                                           : select_random() % N;
+    for (std::size_t k = 0; k < N; ++k) {
+      const std::size_t i = (start + k) % N;
+      op_status status{};
+      waiter* wake = nullptr;
+      if (cases[i]->try_locked(status, wake)) {
+        unlock_all();
+        if (wake) wake->signal_done();
+        return {i, status};
+      }
+    }
+    if (!block) {
+      unlock_all();
+      return {select_result::none, op_status::would_block};
+    }
+    if (st && st->stop_requested()) {
+      unlock_all();
+      return {select_result::none, op_status::stopped};
+    }
+    if (deadline != no_deadline && std::chrono::steady_clock::now() >= deadline) {
+      unlock_all();
+      return {select_result::none, op_status::timed_out};
+    }
 
-  select_result res;
-  {
+    waiter w;
+    std::array<wait_node, N> nodes{};
+    for (std::size_t i = 0; i < N; ++i) {
+      nodes[i].w = &w;
+      nodes[i].index = static_cast<std::uint32_t>(i);
+      cases[i]->enqueue_locked(nodes[i]);
+    }
+    // Nobody can claim our nodes while we hold every lock, so a case that
+    // became ready meanwhile is simply polled again.
+    first = select_result::none;
+    for (std::size_t i = 0; i < N && first == select_result::none; ++i)
+      if (cases[i]->ready_locked()) first = i;
+    if (first != select_result::none) {
+      for (std::size_t i = 0; i < N; ++i) cases[i]->dequeue_locked(nodes[i]);
+      unlock_all();
+      continue;
+    }
+    unlock_all();
+
     wait_record rec;
     rec.kind = wait_kind::channel_select;
     rec.operation = "select";
@@ -157,25 +187,18 @@ select_result run_select(const std::array<select_case_base*, N>& cases,
     rec.object = cases[0]->object();
     rec.where = cases[0]->where();
     const park_result pr = w.park(st, deadline, &rec);
-    if (pr == park_result::done) {
-      res = {w.fired, w.status};
-    } else if (w.try_claim()) {
-      res = {select_result::none,
-             pr == park_result::stopped ? op_status::stopped : op_status::timed_out};
-    } else {
+    if (pr != park_result::done) {
+      if (w.try_claim()) {
+        unlink(nodes);
+        return {select_result::none,
+                pr == park_result::stopped ? op_status::stopped : op_status::timed_out};
+      }
       w.park_until_done();
-      res = {w.fired, w.status};
     }
+    unlink(nodes);
+    if (!w.retry) return {w.fired, w.status};  // an unbuffered hand-off or close
+    first = w.fired;
   }
-  // Unlink the nodes that did not fire; counterparts only touch them under
-  // their channel's lock.
-  for (std::size_t i = 0; i < N; ++i) {
-    spin_lock& l = cases[i]->lock();
-    l.lock();
-    if (nodes[i].queued) cases[i]->dequeue_locked(nodes[i]);
-    l.unlock();
-  }
-  return res;
 }
 
 template <class C>
@@ -202,9 +225,12 @@ class recv_case final : public detail::select_case_base {
   }
   void enqueue_locked(detail::wait_node& node) noexcept override {
     node.slot = &dst_;
-    ch_.recvq_.push_back(&node);
+    ch_.enqueue_receiver_locked(node);
   }
-  void dequeue_locked(detail::wait_node& node) noexcept override { ch_.recvq_.remove(&node); }
+  void dequeue_locked(detail::wait_node& node) noexcept override {
+    ch_.dequeue_receiver_locked(node);
+  }
+  bool ready_locked() const noexcept override { return ch_.ready_to_recv_locked(); }
   const void* object() const noexcept override { return &ch_; }
   const char* object_type() const noexcept override { return channel<T>::type_name(); }
 
@@ -231,9 +257,12 @@ class send_case final : public detail::select_case_base {
   }
   void enqueue_locked(detail::wait_node& node) noexcept override {
     node.slot = &value_;
-    ch_.sendq_.push_back(&node);
+    ch_.enqueue_sender_locked(node);
   }
-  void dequeue_locked(detail::wait_node& node) noexcept override { ch_.sendq_.remove(&node); }
+  void dequeue_locked(detail::wait_node& node) noexcept override {
+    ch_.dequeue_sender_locked(node);
+  }
+  bool ready_locked() const noexcept override { return ch_.ready_to_send_locked(); }
   const void* object() const noexcept override { return &ch_; }
   const char* object_type() const noexcept override { return channel<T>::type_name(); }
 

@@ -22,6 +22,7 @@ struct seen_record {
   const void* object;
   std::size_t capacity;
   unsigned line;
+  bool timed;
 };
 
 class hooks {
@@ -94,7 +95,8 @@ class hooks {
                              r.object_name ? r.object_name : "",
                              r.object,
                              r.capacity,
-                             static_cast<unsigned>(r.where.line())};
+                             static_cast<unsigned>(r.where.line()),
+                             r.timed};
     }
     if (h->prev_ && h->prev_->block_begin) h->prev_->block_begin(r);
   }

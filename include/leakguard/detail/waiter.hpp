@@ -83,6 +83,14 @@ class waiter {
     }
     if (word_.load(std::memory_order_acquire) & done_bit) return park_result::done;
     if (st && st->stop_requested()) return park_result::stopped;
+    // A wait with a deadline ends by itself: tell the tracker so, whatever
+    // the caller filled in.
+    std::optional<wait_record> timed_rec;
+    if (rec && timed && !rec->timed) {
+      timed_rec.emplace(*rec);
+      timed_rec->timed = true;
+      rec = &*timed_rec;
+    }
     std::optional<blocking_scope> scope;
     if (rec) scope.emplace(*rec);
     std::optional<std::stop_callback<kicker>> on_stop;
@@ -126,6 +134,8 @@ class waiter {
   // waiter after park() returned done.
   std::uint32_t fired = 0;                    // index of the node (select case)
   op_status status = op_status::delivered;    // delivered or closed
+  bool retry = false;                         // only "try again": a buffered
+                                              // channel changed (see channel.hpp)
   waiter* next_wake = nullptr;                // claimer's private wake list
 
  private:
@@ -144,6 +154,23 @@ class waiter {
   std::atomic<std::uint32_t> word_{0};
   std::atomic<std::uint32_t> claim_{0};
 };
+
+// Bounded spinning before a thread registers as a waiter: `step` starts at 0;
+// each call waits a little longer (pauses, then yields) and returns false
+// once the caller should stop retrying and sleep.
+inline constexpr int backoff_spin_steps = 6;   // 1+2+...+32 = 63 pauses
+inline constexpr int backoff_yield_steps = 4;
+inline bool backoff(int& step) noexcept {
+  if (step < backoff_spin_steps) {
+    for (int i = 0; i < (1 << step); ++i) spin_pause();
+  } else if (step < backoff_spin_steps + backoff_yield_steps) {
+    std::this_thread::yield();
+  } else {
+    return false;
+  }
+  ++step;
+  return true;
+}
 
 // One entry in a primitive's wait queue. Owned by the blocked thread; linked
 // and unlinked only under the primitive's lock.
