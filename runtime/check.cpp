@@ -103,6 +103,20 @@ runtime_status status() {
 }
 
 namespace rt {
+
+thread_leak leak_from_view(const thread_view& v) {
+  thread_leak l;
+  l.id = v.id;
+  l.tid = v.tid;
+  l.name = v.name;
+  l.tracked = v.tracked;
+  l.parent_name = v.parent_name;
+  l.parent_tid = v.parent_tid;
+  l.started_in_test = v.test;
+  l.blocked_on = v.wait;
+  return l;
+}
+
 namespace {
 
 using std::chrono::nanoseconds;
@@ -262,18 +276,11 @@ struct checker {
   }
 };
 
-void fill_leak(thread_leak& l, const thread_view& v, bool definite_now, bool stacks,
-               const std::string& label, const std::vector<permit_entry>& permits) {
+thread_leak make_leak(const thread_view& v, bool definite_now, bool stacks,
+                      const std::string& label, const std::vector<permit_entry>& permits) {
+  thread_leak l = leak_from_view(v);
   l.kind = definite_now ? leak_kind::definite : leak_kind::possible;
-  l.id = v.id;
-  l.tid = v.tid;
-  l.name = v.name;
-  l.tracked = v.tracked;
-  l.parent_name = v.parent_name;
-  l.parent_tid = v.parent_tid;
-  l.started_in_test = v.test;
   l.checked_in = label;
-  l.blocked_on = v.wait;
   if (!v.creation_pcs.empty()) l.creation_stack = symbolize(v.creation_pcs, false);
   if (v.tracked && v.go_site.line() != 0) {
     l.started_file = v.go_site.file_name();
@@ -311,6 +318,7 @@ void fill_leak(thread_leak& l, const thread_view& v, bool definite_now, bool sta
   } else {
     l.reason = "still running after the wait";
   }
+  return l;
 }
 
 // Loads debug info and symbolizes the candidates' creation stacks on a
@@ -409,9 +417,8 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
   for (const thread_view& a : c.actors)
     if (!a.wait || a.wait_timed || self_waking(a.wait_kind)) all_asleep = false;
   for (const thread_view& v : c.leaks) {
-    thread_leak l;
-    fill_leak(l, v, checker::definite(v, c), opts.stacks_captured(), rep.checked_in, permits);
-    rep.threads.push_back(std::move(l));
+    rep.threads.push_back(
+        make_leak(v, checker::definite(v, c), opts.stacks_captured(), rep.checked_in, permits));
   }
   rep.deadlock = all_asleep && !rep.threads.empty();
   if (opts.permits_checked()) {

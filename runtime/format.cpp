@@ -456,17 +456,9 @@ leak_report check_deadlock(std::chrono::nanoseconds threshold) {
   rep.deadlock = true;
   rep.checked_in = "the deadlock check";
   for (const rt::thread_view& v : asleep) {
-    thread_leak t;
+    thread_leak t = rt::leak_from_view(v);
     t.kind = leak_kind::definite;
     t.reason = "all threads are asleep";
-    t.id = v.id;
-    t.tid = v.tid;
-    t.name = v.name;
-    t.tracked = v.tracked;
-    t.blocked_on = v.wait;
-    t.started_in_test = v.test;
-    t.parent_name = v.parent_name;
-    t.parent_tid = v.parent_tid;
     if (v.tracked && v.go_site.line()) {
       t.started_file = v.go_site.file_name();
       t.started_line = v.go_site.line();

@@ -156,6 +156,11 @@ stack_frame symbolize_one(void* pc);
 std::string display_operation(const detail::wait_record& r);
 wait_info to_wait_info(const detail::wait_record& r, clock::time_point since);
 
+// A report entry for V with what the view says about the thread itself: id,
+// tid, name, tracked, parent, test and innermost wait. Where it was started,
+// why it is reported and its stacks are left to the caller.
+thread_leak leak_from_view(const thread_view& v);
+
 // Every thread of the program proper (the caller included): no runtime
 // helpers, no default-ignored threads (sanitizer helpers, known pools), no
 // thread whose callable already returned.
