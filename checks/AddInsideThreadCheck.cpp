@@ -14,18 +14,12 @@ using namespace clang::ast_matchers;
 namespace clang::tidy::leakguard {
 namespace {
 
-using utils::CallableTarget;
 using utils::ObjectRef;
 using Config = AddInsideThreadCheck::Config;
 
 /// A place that starts a callable concurrently.
-struct Spawn {
-  const Expr *Site = nullptr;
-  SourceLocation Loc; ///< where the note points
-  CallableTarget Target;
-  const Expr *CallableArg = nullptr;
-  llvm::SmallVector<const Expr *, 4> Args; ///< the arguments bound to it
-  const Stmt *OwnerBody = nullptr;         ///< body of the spawning callable
+struct Spawn : utils::SpawnSite {
+  const Stmt *OwnerBody = nullptr; ///< body of the spawning callable
   const FunctionDecl *OwnerFn = nullptr;
 };
 
@@ -34,7 +28,7 @@ class SpawnFinder : public RecursiveASTVisitor<SpawnFinder> {
 public:
   SpawnFinder(const Config &Cfg, const FunctionDecl *FD,
               llvm::SmallVectorImpl<Spawn> &Out)
-      : Cfg(Cfg), Out(Out) {
+      : Spawners{Cfg.ThreadTypes, Cfg.SpawnFunctions}, Out(Out) {
     Owners.push_back({FD->getBody(), FD});
   }
 
@@ -48,83 +42,30 @@ public:
 
   bool VisitCallExpr(CallExpr *CE) {
     std::optional<utils::MemberCallView> MV = utils::viewMemberCall(CE);
-    std::string Name;
-    if (MV) {
-      if (MV->Class) {
-        Name = utils::plainQualifiedName(MV->Class);
-        if (!Name.empty())
-          Name += "::";
-        Name += MV->Method;
-      }
-    } else {
-      Name = utils::calleeName(CE);
-    }
-    llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
-    if (!Name.empty() && Cfg.SpawnFunctions.containsName(Name)) {
-      add(CE, Args);
-      return true;
-    }
-    if (MV && MV->Object &&
-        (MV->Method == "emplace_back" || MV->Method == "emplace_front")) {
-      QualType Elem = utils::firstTemplateArg(MV->Object->getType());
-      if (!Elem.isNull() && Cfg.ThreadTypes.containsType(Elem))
-        add(CE, Args);
-    }
+    add(utils::findSpawn(CE, MV, utils::spawnCallName(CE, MV), Spawners));
     return true;
   }
-
   bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
-    if (CE->getNumArgs() != 0 &&
-        !CE->getConstructor()->isCopyOrMoveConstructor() &&
-        Cfg.ThreadTypes.containsType(CE->getType()))
-      add(CE, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()));
+    add(utils::findSpawn(CE, Spawners));
     return true;
   }
-
   bool VisitCXXUnresolvedConstructExpr(CXXUnresolvedConstructExpr *CE) {
-    if (CE->getNumArgs() != 0 && Cfg.ThreadTypes.containsType(CE->getType()))
-      add(CE, llvm::ArrayRef<const Expr *>(CE->arg_begin(), CE->arg_end()));
+    add(utils::findSpawn(CE, Spawners));
     return true;
   }
-
   bool VisitVarDecl(VarDecl *VD) {
-    const Expr *Init = VD->getInit();
-    if (!Init || isa<ParmVarDecl>(VD))
-      return true;
-    if (auto *PL = dyn_cast<ParenListExpr>(const_cast<Expr *>(Init->IgnoreImplicit())))
-      if (PL->getNumExprs() != 0 && Cfg.ThreadTypes.containsType(VD->getType()))
-        add(PL, llvm::ArrayRef<const Expr *>(PL->getExprs(), PL->getNumExprs()),
-            VD->getLocation());
+    add(utils::findSpawn(VD, Spawners));
     return true;
   }
 
 private:
-  void add(const Expr *Site, llvm::ArrayRef<const Expr *> Args,
-           SourceLocation Loc = {}) {
-    for (unsigned I = 0; I < Args.size(); ++I) {
-      CallableTarget T = utils::resolveCallable(Args[I]);
-      if (!T)
-        continue;
-      Spawn S;
-      S.Site = Site;
-      S.Loc = Loc.isValid() ? Loc : Site->getBeginLoc();
-      S.Target = T;
-      S.CallableArg = Args[I];
-      S.OwnerBody = Owners.back().first;
-      S.OwnerFn = Owners.back().second;
-      unsigned Rest = I + 1;
-      if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(T.Function);
-          MD && !MD->isStatic() && !T.Lambda && Rest < Args.size())
-        ++Rest; // the object a member function runs on
-      for (; Rest < Args.size(); ++Rest)
-        if (!isa<CXXDefaultArgExpr>(Args[Rest]))
-          S.Args.push_back(Args[Rest]);
-      Out.push_back(std::move(S));
-      return;
-    }
+  void add(std::optional<utils::SpawnSite> Site) {
+    if (Site)
+      Out.push_back(
+          {std::move(*Site), Owners.back().first, Owners.back().second});
   }
 
-  const Config &Cfg;
+  const utils::SpawnVocabulary Spawners;
   llvm::SmallVectorImpl<Spawn> &Out;
   llvm::SmallVector<std::pair<const Stmt *, const FunctionDecl *>, 4> Owners;
 };

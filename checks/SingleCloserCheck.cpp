@@ -32,7 +32,6 @@ using namespace clang::ast_matchers;
 namespace clang::tidy::leakguard {
 namespace single_closer {
 
-using utils::CallableTarget;
 using utils::ObjectRef;
 using utils::QualifiedNameSet;
 
@@ -65,13 +64,8 @@ struct Op {
   bool Blocking = false; // a receive that waits (not try_*)
 };
 
-struct Spawn {
-  const Expr *Site;
-  CallableTarget Target;
-  llvm::SmallVector<const Expr *, 4> Args; // arguments passed to the callable
-  const Expr *ObjectArg = nullptr;         // for a member function
+struct Spawn : utils::SpawnSite {
   Callable *Owner;
-  bool Repeats = false; // the spawner itself runs the callable many times
 };
 
 struct Callable {
@@ -152,7 +146,10 @@ static const Stmt *loopBody(const Stmt *S) {
 
 class Collector : public RecursiveASTVisitor<Collector> {
 public:
-  Collector(const Config &Cfg, Model &M) : Cfg(Cfg), M(M) {}
+  Collector(const Config &Cfg, Model &M)
+      : Cfg(Cfg), Spawners{Cfg.ThreadTypes, Cfg.SpawnFunctions,
+                           &Cfg.RepeatSpawners},
+        M(M) {}
 
   void run(const FunctionDecl *FD, const Stmt *Body) {
     M.Root = newCallable(FD, nullptr, Body, nullptr);
@@ -195,55 +192,26 @@ public:
       }
       return true;
     }
-    std::string Name;
-    if (MV) {
-      if (MV->Class) {
-        Name = utils::plainQualifiedName(MV->Class);
-        if (!Name.empty())
-          Name += "::";
-        Name += MV->Method;
-      }
-    } else {
-      Name = utils::calleeName(CE);
-    }
+    std::string Name = utils::spawnCallName(CE, MV);
     if (Name.empty())
       return true;
-    llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
     if (llvm::StringRef(Name).ends_with("call_once")) {
-      for (const Expr *A : Args)
+      for (const Expr *A : CE->arguments())
         if (const LambdaExpr *LE = utils::resolveCallable(A).Lambda)
           OnceLambdas.insert(LE);
       return true;
     }
-    if (Cfg.SpawnFunctions.containsName(Name)) {
-      addSpawn(CE, Args);
-      return true;
-    }
-    if (Cfg.RepeatSpawners.containsName(Name)) {
-      addSpawn(CE, Args, /*Repeats=*/true);
-      return true;
-    }
-    // threads.emplace_back(fn, args...) on a container of threads.
-    if (MV && MV->Object &&
-        (MV->Method == "emplace_back" || MV->Method == "emplace_front")) {
-      QualType Elem = utils::firstTemplateArg(MV->Object->getType());
-      if (!Elem.isNull() && Cfg.ThreadTypes.containsType(Elem))
-        addSpawn(CE, Args);
-    }
+    addSpawn(utils::findSpawn(CE, MV, Name, Spawners));
     return true;
   }
 
   bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
-    if (CE->getNumArgs() == 0 || CE->getConstructor()->isCopyOrMoveConstructor())
-      return true;
-    if (Cfg.ThreadTypes.containsType(CE->getType()))
-      addSpawn(CE, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()));
+    addSpawn(utils::findSpawn(CE, Spawners));
     return true;
   }
 
   bool VisitCXXUnresolvedConstructExpr(CXXUnresolvedConstructExpr *CE) {
-    if (CE->getNumArgs() != 0 && Cfg.ThreadTypes.containsType(CE->getType()))
-      addSpawn(CE, llvm::ArrayRef<const Expr *>(CE->arg_begin(), CE->arg_end()));
+    addSpawn(utils::findSpawn(CE, Spawners));
     return true;
   }
 
@@ -251,10 +219,8 @@ public:
     const Expr *Init = VD->getInit();
     if (!Init || isa<ParmVarDecl>(VD))
       return true;
-    if (auto *PL = dyn_cast<ParenListExpr>(const_cast<Expr *>(Init->IgnoreImplicit()))) {
-      if (PL->getNumExprs() != 0 && Cfg.ThreadTypes.containsType(VD->getType()))
-        addSpawn(PL, llvm::ArrayRef<const Expr *>(PL->getExprs(),
-                                                  PL->getNumExprs()));
+    if (isa<ParenListExpr>(Init->IgnoreImplicit())) {
+      addSpawn(utils::findSpawn(VD, Spawners));
       return true;
     }
     // A local alias of a channel is not an escape: its uses are resolved to
@@ -309,27 +275,15 @@ private:
     M.Ops.push_back(Op{K, R, E, Owner, Blocking});
   }
 
-  void addSpawn(const Expr *Site, llvm::ArrayRef<const Expr *> Args,
-                bool Repeats = false) {
-    for (unsigned I = 0; I < Args.size(); ++I) {
-      CallableTarget T = utils::resolveCallable(Args[I]);
-      if (!T)
-        continue;
-      Spawn S{Site, T, {}, nullptr, Stack.back(), Repeats};
-      unsigned Rest = Repeats ? Args.size() : I + 1; // per-item arguments
-      if (T.Function && isa<CXXMethodDecl>(T.Function) &&
-          !cast<CXXMethodDecl>(T.Function)->isStatic() && Rest < Args.size())
-        S.ObjectArg = Args[Rest++];
-      for (; Rest < Args.size(); ++Rest)
-        if (!isa<CXXDefaultArgExpr>(Args[Rest]))
-          S.Args.push_back(Args[Rest]);
-      Stack.back()->Spawns.push_back(M.Spawns.size());
-      M.Spawns.push_back(std::move(S));
+  void addSpawn(std::optional<utils::SpawnSite> Site) {
+    if (!Site)
       return;
-    }
+    Stack.back()->Spawns.push_back(M.Spawns.size());
+    M.Spawns.push_back({std::move(*Site), Stack.back()});
   }
 
   const Config &Cfg;
+  const utils::SpawnVocabulary Spawners;
   Model &M;
   llvm::SmallVector<Callable *, 4> Stack;
   llvm::SmallPtrSet<const LambdaExpr *, 4> OnceLambdas;

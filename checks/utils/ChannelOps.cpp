@@ -328,4 +328,97 @@ CallableTarget resolveCallable(const Expr *E) {
   return {};
 }
 
+std::string spawnCallName(const CallExpr *Call,
+                          const std::optional<MemberCallView> &MV) {
+  if (!MV)
+    return calleeName(Call);
+  std::string Name;
+  if (MV->Class) {
+    Name = plainQualifiedName(MV->Class);
+    if (!Name.empty())
+      Name += "::";
+    Name += MV->Method;
+  }
+  return Name;
+}
+
+/// The spawn site \p Site is when the first of \p Args that resolves to a
+/// callable is what it starts, and the arguments after it are bound to it.
+static std::optional<SpawnSite> spawnSite(const Expr *Site,
+                                          llvm::ArrayRef<const Expr *> Args,
+                                          bool Repeats = false,
+                                          SourceLocation Loc = {}) {
+  for (unsigned I = 0; I < Args.size(); ++I) {
+    CallableTarget T = resolveCallable(Args[I]);
+    if (!T)
+      continue;
+    SpawnSite S;
+    S.Site = Site;
+    S.Loc = Loc.isValid() ? Loc : Site->getBeginLoc();
+    S.Target = T;
+    S.CallableArg = Args[I];
+    S.Repeats = Repeats;
+    unsigned Rest = Repeats ? Args.size() : I + 1; // per-item arguments
+    if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(T.Function);
+        MD && !MD->isStatic() && Rest < Args.size())
+      S.ObjectArg = Args[Rest++];
+    for (; Rest < Args.size(); ++Rest)
+      if (!isa<CXXDefaultArgExpr>(Args[Rest]))
+        S.Args.push_back(Args[Rest]);
+    return S;
+  }
+  return std::nullopt;
+}
+
+std::optional<SpawnSite> findSpawn(const CallExpr *Call,
+                                   const std::optional<MemberCallView> &MV,
+                                   llvm::StringRef Name,
+                                   const SpawnVocabulary &V) {
+  llvm::ArrayRef<const Expr *> Args(Call->getArgs(), Call->getNumArgs());
+  if (!Name.empty() && V.SpawnFunctions.containsName(Name))
+    return spawnSite(Call, Args);
+  if (!Name.empty() && V.RepeatSpawners && V.RepeatSpawners->containsName(Name))
+    return spawnSite(Call, Args, /*Repeats=*/true);
+  // threads.emplace_back(fn, args...) on a container of threads.
+  if (MV && MV->Object &&
+      (MV->Method == "emplace_back" || MV->Method == "emplace_front")) {
+    QualType Elem = firstTemplateArg(MV->Object->getType());
+    if (!Elem.isNull() && V.ThreadTypes.containsType(Elem))
+      return spawnSite(Call, Args);
+  }
+  return std::nullopt;
+}
+
+std::optional<SpawnSite> findSpawn(const CXXConstructExpr *E,
+                                   const SpawnVocabulary &V) {
+  if (E->getNumArgs() == 0 || E->getConstructor()->isCopyOrMoveConstructor() ||
+      !V.ThreadTypes.containsType(E->getType()))
+    return std::nullopt;
+  return spawnSite(E,
+                   llvm::ArrayRef<const Expr *>(E->getArgs(), E->getNumArgs()));
+}
+
+std::optional<SpawnSite> findSpawn(const CXXUnresolvedConstructExpr *E,
+                                   const SpawnVocabulary &V) {
+  if (E->getNumArgs() == 0 || !V.ThreadTypes.containsType(E->getType()))
+    return std::nullopt;
+  return spawnSite(E,
+                   llvm::ArrayRef<const Expr *>(E->arg_begin(), E->arg_end()));
+}
+
+std::optional<SpawnSite> findSpawn(const VarDecl *VD,
+                                   const SpawnVocabulary &V) {
+  const Expr *Init = VD->getInit();
+  if (!Init || isa<ParmVarDecl>(VD))
+    return std::nullopt;
+  auto *PL =
+      dyn_cast<ParenListExpr>(const_cast<Expr *>(Init->IgnoreImplicit()));
+  if (!PL || PL->getNumExprs() == 0 ||
+      !V.ThreadTypes.containsType(VD->getType()))
+    return std::nullopt;
+  return spawnSite(
+      PL, llvm::ArrayRef<const Expr *>(PL->getExprs(), PL->getNumExprs()),
+      /*Repeats=*/false, VD->getLocation());
+}
+
 } // namespace clang::tidy::leakguard::utils

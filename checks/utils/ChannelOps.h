@@ -103,6 +103,51 @@ struct CallableTarget {
 };
 CallableTarget resolveCallable(const Expr *E);
 
+/// What starts a callable concurrently, as a check's options name it.
+struct SpawnVocabulary {
+  /// Constructing one starts its callable argument (std::thread, ...).
+  const QualifiedNameSet &ThreadTypes;
+  /// Calling one starts its callable argument (leakguard::go, ...).
+  const QualifiedNameSet &SpawnFunctions;
+  /// ... and runs it per item or per worker; null when not distinguished.
+  const QualifiedNameSet *RepeatSpawners = nullptr;
+};
+
+/// A place that starts a callable concurrently, and what it starts.
+struct SpawnSite {
+  const Expr *Site = nullptr; ///< the call, construction or `(...)` init
+  /// Where a diagnostic points: the variable, for a ParenListExpr initialiser
+  /// (`std::thread T(F)` in dependent code); else the start of Site.
+  SourceLocation Loc;
+  CallableTarget Target;
+  const Expr *CallableArg = nullptr;
+  const Expr *ObjectArg = nullptr; ///< the object a member function runs on
+  /// The arguments bound to the callable (none for a repeat spawner).
+  llvm::SmallVector<const Expr *, 4> Args;
+  bool Repeats = false; ///< the spawner runs the callable many times
+};
+
+/// "Class::method" for a member call (\p MV is viewMemberCall(Call)), the
+/// callee's qualified name otherwise; the name SpawnVocabulary's lists are
+/// matched against. Empty when unknown.
+std::string spawnCallName(const CallExpr *Call,
+                          const std::optional<MemberCallView> &MV);
+/// The spawn site a call is: a call of SpawnFunctions or RepeatSpawners
+/// (named \p Name, from spawnCallName), or `emplace_back` / `emplace_front`
+/// on a container of ThreadTypes. Empty when the call starts nothing, or
+/// nothing that resolves to a callable.
+std::optional<SpawnSite> findSpawn(const CallExpr *Call,
+                                   const std::optional<MemberCallView> &MV,
+                                   llvm::StringRef Name,
+                                   const SpawnVocabulary &V);
+/// The construction of a ThreadTypes object with arguments.
+std::optional<SpawnSite> findSpawn(const CXXConstructExpr *E,
+                                   const SpawnVocabulary &V);
+std::optional<SpawnSite> findSpawn(const CXXUnresolvedConstructExpr *E,
+                                   const SpawnVocabulary &V);
+/// `std::thread T(F, ...)` in dependent code (a ParenListExpr initialiser).
+std::optional<SpawnSite> findSpawn(const VarDecl *VD, const SpawnVocabulary &V);
+
 } // namespace clang::tidy::leakguard::utils
 
 #endif
