@@ -76,16 +76,7 @@ void register_all() {
 
 }  // namespace
 
-#if defined(LG_BENCH_EXPERIMENT)
-#include "experiments/spin_channel.hpp"
-#endif
-
 int main(int argc, char** argv) {
-#if defined(LG_BENCH_EXPERIMENT)
-  // bench_channel_experiment: the library's channel against the proposed
-  // change (experiments/spin_channel.hpp), with moodycamel as the yardstick.
-  register_all<lgbench::leakguard_q, lgbench::spin_channel_q, lgbench::moodycamel_q>();
-#else
   register_all<
 #if LG_BENCH_HAVE_LEAKGUARD
       lgbench::leakguard_q,
@@ -100,7 +91,6 @@ int main(int argc, char** argv) {
       lgbench::moodycamel_q, lgbench::moodycamel_unbounded_q,
 #endif
       lgbench::mutex_cv_q>();
-#endif
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::AddCustomContext("leakguard_channel", LG_BENCH_HAVE_LEAKGUARD ? "yes" : "missing");
