@@ -419,7 +419,7 @@ class channel {
       }
       if (r == detail::ring_outcome::closed) return op_status::closed;
       if (auto early = must_return(block, st, deadline)) return *early;
-      if (detail::backoff(step)) continue;
+      if (spin_until([this] { return ring_->push_hint(); }, step)) continue;
       if (auto gave_up = sleep_until_retry(
               sendq_, senders_waiting_, [this] { return ring_->ready_to_push(); }, st,
               deadline, record(detail::wait_kind::channel_push, "channel::push", where)))
@@ -438,12 +438,22 @@ class channel {
       }
       if (r == detail::ring_outcome::closed) return op_status::closed;
       if (auto early = must_return(block, st, deadline)) return *early;
-      if (detail::backoff(step)) continue;
+      if (spin_until([this] { return ring_->pop_hint(); }, step)) continue;
       if (auto gave_up = sleep_until_retry(
               recvq_, receivers_waiting_, [this] { return ring_->ready_to_pop(); }, st,
               deadline, record(detail::wait_kind::channel_pop, "channel::pop", where)))
         return *gave_up;
     }
+  }
+
+  // Backs off until `hint()` says a retry may succeed (true) or the spin
+  // budget is spent (false: time to sleep). `step` carries the budget over
+  // retries that failed anyway.
+  template <class Hint>
+  static bool spin_until(Hint hint, int& step) noexcept {
+    while (detail::backoff(step))
+      if (hint()) return true;
+    return false;
   }
 
   // Queues this thread on `q`, re-checks `ready` (after the announcement, so

@@ -151,6 +151,21 @@ class slot_ring {
     return (tail >> 1) != head || (tail & closed_bit);
   }
 
+  // Cheap hints for a spinning caller, reading only the lines its own side
+  // writes anyway: has the slot at the next position changed its turn (or
+  // the ring been closed, for producers)? A true hint is not a promise;
+  // try_push / try_pop decide.
+  bool push_hint() const noexcept {
+    const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
+    const std::uint64_t pos = tail >> 1;
+    return (tail & closed_bit) ||
+           slots_[index(pos)].stamp.load(std::memory_order_relaxed) == pos;
+  }
+  bool pop_hint() const noexcept {
+    const std::uint64_t head = head_.load(std::memory_order_relaxed);
+    return slots_[index(head)].stamp.load(std::memory_order_relaxed) == head + 1;
+  }
+
   // Number of values buffered (a snapshot; exact when nothing runs).
   std::size_t size() const noexcept {
     for (;;) {
