@@ -497,6 +497,28 @@ private:
     return R.Decl->getName().str();
   }
 
+  /// A close inside what a spawn starts, and the channel it closes as the
+  /// spawning callable sees it.
+  struct StartedClose {
+    const Op *X;
+    ObjectRef A;
+  };
+  /// The closes in \p T, the callable \p S starts (std::call_once bodies
+  /// skipped), of channels the spawner can name.
+  llvm::SmallVector<StartedClose, 4> startedCloses(const Spawn &S,
+                                                   const TargetView &T) const {
+    llvm::SmallVector<StartedClose, 4> Closes;
+    if (!T.M || !T.M->HasClose)
+      return Closes;
+    llvm::SmallVector<const Op *, 8> Ops;
+    T.M->subtreeOps(T.C, /*SkipOnce=*/true, Ops);
+    for (const Op *X : Ops)
+      if (X->Kind == OpKind::Close)
+        if (std::optional<ObjectRef> A = objectAtSpawn(S, T, X->Ref, SM))
+          Closes.push_back({X, *A});
+    return Closes;
+  }
+
   //--- rule 1 -------------------------------------------------------------
   /// Two callables started side by side (or a started callable and its
   /// starter) that both close the same channel: one of them is not the
@@ -513,18 +535,10 @@ private:
     llvm::SmallPtrSet<const Callable *, 4> Starters;
     for (const Spawn &S : M.Spawns) {
       TargetView T = Target(S);
-      if (!T.M || !T.M->HasClose)
-        continue;
-      llvm::SmallVector<const Op *, 8> Ops;
-      T.M->subtreeOps(T.C, /*SkipOnce=*/true, Ops);
-      for (const Op *X : Ops) {
-        if (X->Kind != OpKind::Close)
+      for (const auto &[X, A] : startedCloses(S, T)) {
+        if (guarded(X->E, *X->Owner, T.M->parents(), /*TrustIsClosed=*/false))
           continue;
-        std::optional<ObjectRef> A = objectAtSpawn(S, T, X->Ref, SM);
-        if (!A ||
-            guarded(X->E, *X->Owner, T.M->parents(), /*TrustIsClosed=*/false))
-          continue;
-        Closers.push_back({S.Owner, S.Target.identity(), X, *A, S.Site});
+        Closers.push_back({S.Owner, S.Target.identity(), X, A, S.Site});
         Starters.insert(S.Owner);
       }
     }
@@ -571,21 +585,12 @@ private:
           continue;
       }
       TargetView T = Target(S);
-      if (!T.M || !T.M->HasClose)
-        continue;
-      llvm::SmallVector<const Op *, 8> Ops;
-      T.M->subtreeOps(T.C, /*SkipOnce=*/true, Ops);
-      for (const Op *X : Ops) {
-        if (X->Kind != OpKind::Close)
-          continue;
-        std::optional<ObjectRef> A = objectAtSpawn(S, T, X->Ref, SM);
-        if (!A)
-          continue;
-        if (Loop && declaredWithin(A->owner(), Loop, SM))
+      for (const auto &[X, A] : startedCloses(S, T)) {
+        if (Loop && declaredWithin(A.owner(), Loop, SM))
           continue;
         if (Again) {
           std::optional<ObjectRef> A2 = objectAtSpawn(*Again, T, X->Ref, SM);
-          if (!A2 || !A2->sameObject(*A))
+          if (!A2 || !A2->sameObject(A))
             continue;
         }
         // "The last one closes": a close under an atomic countdown or

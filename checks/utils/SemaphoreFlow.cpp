@@ -163,6 +163,19 @@ bool isSemaphoreMethodName(llvm::StringRef Name) {
          Name == "try_acquire_for" || Name == "try_acquire_until";
 }
 
+/// The semaphore that \p C calls acquire / release / try_acquire* on, or
+/// null when \p C is no such call.
+const Expr *semaphoreCallObject(const CXXMemberCallExpr *C,
+                                const SemaphoreModel &Model) {
+  const CXXMethodDecl *MD = C->getMethodDecl();
+  if (!MD || !MD->getIdentifier() || !isSemaphoreMethodName(MD->getName()))
+    return nullptr;
+  const Expr *Obj = C->getImplicitObjectArgument();
+  if (!Obj || !Model.isSemaphore(Obj->getType()))
+    return nullptr;
+  return Obj;
+}
+
 const Expr *stripCondition(const Expr *E, bool &Negated) {
   while (E) {
     E = E->IgnoreParenImpCasts();
@@ -202,13 +215,8 @@ public:
   }
 
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *C) {
-    const CXXMethodDecl *MD = C->getMethodDecl();
-    if (!MD || !MD->getIdentifier() || !isSemaphoreMethodName(MD->getName()))
-      return true;
-    const Expr *Obj = C->getImplicitObjectArgument();
-    if (!Obj || !Model.isSemaphore(Obj->getType()))
-      return true;
-    SemCalls.push_back(C);
+    if (semaphoreCallObject(C, Model))
+      SemCalls.push_back(C);
     return true;
   }
   bool VisitDeclRefExpr(DeclRefExpr *E) {
@@ -223,16 +231,9 @@ public:
     Lambdas.push_back(E);
     return true;
   }
-  bool VisitCallExpr(CallExpr *E) {
-    Calls.push_back(E);
-    return true;
-  }
-  bool VisitCXXConstructExpr(CXXConstructExpr *E) {
-    Calls.push_back(E);
-    return true;
-  }
-  bool VisitCXXNewExpr(CXXNewExpr *E) {
-    Calls.push_back(E);
+  bool VisitExpr(Expr *E) {
+    if (isa<CallExpr, CXXConstructExpr, CXXNewExpr>(E))
+      Calls.push_back(E);
     return true;
   }
   bool VisitVarDecl(VarDecl *VD) {
@@ -257,16 +258,13 @@ class LambdaScan : public RecursiveASTVisitor<LambdaScan> {
 public:
   LambdaScan(const SemaphoreModel &Model) : Model(Model) {}
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *C) {
-    const CXXMethodDecl *MD = C->getMethodDecl();
-    if (!MD || !MD->getIdentifier() || !isSemaphoreMethodName(MD->getName()))
-      return true;
-    const Expr *Obj = C->getImplicitObjectArgument();
-    if (!Obj || !Model.isSemaphore(Obj->getType()))
+    const Expr *Obj = semaphoreCallObject(C, Model);
+    if (!Obj)
       return true;
     std::optional<SemaphoreKey> K = semaphoreKeyOf(Obj);
     if (!K)
       return true;
-    if (MD->getName() == "release")
+    if (C->getMethodDecl()->getName() == "release")
       Touched.push_back(*K);
     else
       Acquired.push_back(*K);
