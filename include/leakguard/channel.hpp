@@ -478,7 +478,8 @@ class channel {
       return std::nullopt;
     }
     mu_.unlock();
-    const detail::park_result pr = w.park(st, deadline, &rec);
+    // No second spin inside park(): this thread has just spun on the ring.
+    const detail::park_result pr = w.park(st, deadline, &rec, /*spin=*/false);
     if (pr == detail::park_result::done) return std::nullopt;
     if (w.try_claim()) {  // gave up before anyone woke us
       mu_.lock();

@@ -158,8 +158,11 @@ class waiter {
 // Bounded spinning before a thread registers as a waiter: `step` starts at 0;
 // each call waits a little longer (pauses, then yields) and returns false
 // once the caller should stop retrying and sleep.
+// The budget was chosen by bench/channels.cpp runs on a 2-core VM (see
+// docs/performance.md); it is short because a thread that spins while its
+// counterpart is not running only delays the counterpart.
 inline constexpr int backoff_spin_steps = 6;   // 1+2+...+32 = 63 pauses
-inline constexpr int backoff_yield_steps = 4;
+inline constexpr int backoff_yield_steps = 8;
 inline bool backoff(int& step) noexcept {
   if (step < backoff_spin_steps) {
     for (int i = 0; i < (1 << step); ++i) spin_pause();
