@@ -5,7 +5,8 @@
 // on Go channels; bench/summarize.py puts the two side by side.
 //
 // Benchmark names: <workload>/<impl>, workload one of
-//   pingpong            unbuffered round trip (2 threads)
+//   pingpong            unbuffered round trip (2 threads); pingpong/cacheline_floor
+//                       is the same round trip with two bare atomics (no queue)
 //   spsc_cap{1,64,1024} 1 producer -> 1 consumer
 //   mpmc_cap{1,64,1024} 4 producers -> 4 consumers
 //   close_drain_cap64   1 producer -> 4 consumers, close, drain
@@ -58,6 +59,14 @@ void reg(const std::string& workload, long n, double (*fn)(long, std::size_t), s
 // machine's load hits all queues of one workload alike.
 template <class... Qs>
 void register_all() {
+  // Right before the ping-pong rows, so both see the same vCPU placement.
+  benchmark::RegisterBenchmark("pingpong/cacheline_floor",
+                               [n = items(pingpong_rounds * 10)](benchmark::State& st) {
+                                 for (auto _ : st) st.SetIterationTime(lgbench::cacheline_round_trips(n));
+                                 st.SetItemsProcessed(st.iterations() * n);
+                               })
+      ->UseManualTime()
+      ->Unit(benchmark::kMicrosecond);
   (reg<Qs>("pingpong", items(pingpong_rounds),
            [](long n, std::size_t) { return lgbench::pingpong<Qs>(n); }, 0), ...);
   for (std::size_t cap : {1, 64, 1024}) {

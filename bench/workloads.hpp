@@ -43,6 +43,35 @@ double pingpong(long rounds) {
   return std::chrono::duration<double>(t1 - t0).count();
 }
 
+// The machine's floor under ping-pong: two threads pass one cache line back
+// and forth with plain atomics, no queue at all. On a VM this moves by
+// several times as the hypervisor places the two vCPUs (98-430 ns per round
+// trip within minutes on the 2-core bench machine), so SUMMARY.md shows it
+// next to the ping-pong row.
+inline double cacheline_round_trips(long rounds) {
+  alignas(64) std::atomic<long> ping{0};
+  alignas(64) std::atomic<long> pong{0};
+  std::latch start(2);
+  std::thread echo([&] {
+    start.arrive_and_wait();
+    for (long i = 1; i <= rounds; ++i) {
+      while (ping.load(std::memory_order_acquire) != i) {
+      }
+      pong.store(i, std::memory_order_release);
+    }
+  });
+  start.arrive_and_wait();
+  const auto t0 = clock::now();
+  for (long i = 1; i <= rounds; ++i) {
+    ping.store(i, std::memory_order_release);
+    while (pong.load(std::memory_order_acquire) != i) {
+    }
+  }
+  const auto t1 = clock::now();
+  echo.join();
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
 // P producers push items/P each, C consumers pop items/C each (items must be
 // divisible by both), through one queue of the given capacity.
 template <class Q>
