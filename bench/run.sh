@@ -66,7 +66,7 @@ rm -rf "$raw"; mkdir -p "$raw"
 bin="$build/bench"
 {
   echo "date:      $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "commit:    $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git -C "$here" status --porcelain -- include runtime checks bench 2>/dev/null)" ] && echo ' (+ uncommitted changes)')"
+  echo "commit:    $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git -C "$here" status --porcelain -- include runtime checks bench ':!bench/results' 2>/dev/null)" ] && echo ' (+ uncommitted changes)')"
   echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr)"
   echo "load:      $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at start of the run)"
   echo "compilers: $(c++ --version | head -1); $(go version | cut -d' ' -f3-4); $($clang_tidy --version | grep -m1 version | sed 's/^ *//')"
