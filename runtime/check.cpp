@@ -281,16 +281,7 @@ thread_leak make_leak(const thread_view& v, bool definite_now, bool stacks,
   thread_leak l = leak_from_view(v);
   l.kind = definite_now ? leak_kind::definite : leak_kind::possible;
   l.checked_in = label;
-  if (!v.creation_pcs.empty()) l.creation_stack = symbolize(v.creation_pcs, false);
-  if (v.tracked && v.go_site.line() != 0) {
-    l.started_file = v.go_site.file_name();
-    l.started_line = v.go_site.line();
-    l.started_function = v.go_site.function_name();
-  } else if (const stack_frame* f = top_user_frame(l.creation_stack)) {
-    l.started_file = f->file;
-    l.started_line = f->line;
-    l.started_function = f->function;
-  }
+  fill_started_site(l, v);
   if (stacks) {
     std::vector<void*> pcs;
     if (capture_stack(v.tid, pcs, nullptr)) l.stack = symbolize(pcs, true);
@@ -459,6 +450,19 @@ std::vector<thread_view> program_threads() {
     out.push_back(std::move(v));
   }
   return out;
+}
+
+void fill_started_site(thread_leak& l, const thread_view& v) {
+  if (!v.creation_pcs.empty()) l.creation_stack = symbolize(v.creation_pcs, false);
+  if (v.tracked && v.go_site.line() != 0) {
+    l.started_file = v.go_site.file_name();
+    l.started_line = v.go_site.line();
+    l.started_function = v.go_site.function_name();
+  } else if (const stack_frame* f = top_user_frame(l.creation_stack)) {
+    l.started_file = f->file;
+    l.started_line = f->line;
+    l.started_function = f->function;
+  }
 }
 
 }  // namespace rt

@@ -459,10 +459,7 @@ leak_report check_deadlock(std::chrono::nanoseconds threshold) {
     thread_leak t = rt::leak_from_view(v);
     t.kind = leak_kind::definite;
     t.reason = "all threads are asleep";
-    if (v.tracked && v.go_site.line()) {
-      t.started_file = v.go_site.file_name();
-      t.started_line = v.go_site.line();
-    }
+    rt::fill_started_site(t, v);
     std::vector<void*> pcs;
     if (rt::capture_stack(v.tid, pcs, nullptr)) t.stack = rt::symbolize(pcs, true);
     rep.threads.push_back(std::move(t));

@@ -161,6 +161,11 @@ wait_info to_wait_info(const detail::wait_record& r, clock::time_point since);
 // why it is reported and its stacks are left to the caller.
 thread_leak leak_from_view(const thread_view& v);
 
+// Fills L's creation stack (symbolized) and where the thread was started:
+// the go() call site for tracked threads, else the innermost user frame of
+// the creation stack. Shared by leak reports and the deadlock check.
+void fill_started_site(thread_leak& l, const thread_view& v);
+
 // Every thread of the program proper (the caller included): no runtime
 // helpers, no default-ignored threads (sanitizer helpers, known pools), no
 // thread whose callable already returned.

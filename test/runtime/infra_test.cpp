@@ -253,8 +253,13 @@ TEST(Deadlock, WatchdogReportsAllThreadsAsleep) {
   std::thread t([&] { g1.wait(ra); });
   std::atomic<int> calls{0};
   std::string text;
+  std::vector<std::pair<std::string, std::string>> started;  // file, function
   lg::start_deadlock_watchdog(30ms, [&](const lg::leak_report& r) {
-    if (calls++ == 0) text = r.text();
+    if (calls++ == 0) {
+      text = r.text();
+      for (const lg::thread_leak& l : r.threads)
+        started.emplace_back(base(l.started_file), l.started_function);
+    }
     g2.release();  // un-deadlock the main thread
   });
   g2.wait(rb);     // main thread now "asleep" too
@@ -264,6 +269,12 @@ TEST(Deadlock, WatchdogReportsAllThreadsAsleep) {
   EXPECT_GE(calls.load(), 1);
   EXPECT_NE(text.find("all threads are asleep - deadlock!"), std::string::npos) << text;
   EXPECT_NE(text.find("blocked pushing to"), std::string::npos) << text;
+  // The std::thread's start site comes from its creation stack, as in a
+  // leak report (the main thread has none).
+  bool found = false;
+  for (const auto& [file, function] : started)
+    if (file == "infra_test.cpp" && !function.empty()) found = true;
+  EXPECT_TRUE(found) << text;
 }
 
 TEST(Deadlock, NoDeadlockWhileSomeoneRuns) {
