@@ -179,9 +179,11 @@ const stack_frame* top_user_frame(const std::vector<stack_frame>& st) {
   return nullptr;
 }
 
+// Waits that end by themselves whatever the record says. (A context wait
+// is timed exactly when the context has a deadline; one without a deadline
+// waits for somebody's cancel, like a channel waits for a counterpart.)
 bool self_waking(detail::wait_kind k) {
-  return k == detail::wait_kind::sleep || k == detail::wait_kind::rate_limiter_wait ||
-         k == detail::wait_kind::context_wait;
+  return k == detail::wait_kind::sleep || k == detail::wait_kind::rate_limiter_wait;
 }
 
 struct candidate_set {

@@ -197,6 +197,9 @@ class context {
     r.object_type = "context";
     r.object = state_.get();
     r.where = where;
+    // A context with a deadline cancels itself: its waiters wake on their
+    // own, so the tracker must not call them definite leaks.
+    r.timed = deadline().has_value();
     return r;
   }
 

@@ -3,6 +3,7 @@
 // right operation, object and source line. Every test unblocks its leaked
 // thread before it ends (the listener checks each test, too).
 #include <leakguard/channel.hpp>
+#include <leakguard/context.hpp>
 #include <leakguard/go.hpp>
 #include <leakguard/leakcheck.hpp>
 #include <leakguard/semaphore.hpp>
@@ -175,6 +176,35 @@ TEST(Zoo, ForgottenRawStdThread) {
   expect_blocked(l, "channel<int>::pop", "never-fed", line, r);
   ch.close();  // release
   t.join();
+}
+
+// A thread waiting for a context that has no deadline and that nobody will
+// cancel is a definite leak; with a deadline the context ends the wait by
+// itself, so at most a possible one (reported only if it outlives max_wait).
+TEST(Zoo, ContextWaitWithoutDeadlineIsDefinite) {
+  auto [ctx, cancel] = lg::with_cancel(lg::background());
+  const unsigned line = __LINE__ + 1;
+  auto waiter = lg::go(lg::named("ctx-waiter"), [c = ctx] { c.wait(); });
+  wait_blocked(1);
+  lg::leak_report r =
+      lg::find_leaks(lg::max_wait(0ms).ignore_thread_name("leakguard-timer"));
+  const lg::thread_leak& l = only(r);
+  EXPECT_EQ(l.kind, lg::leak_kind::definite) << r.text();
+  ASSERT_TRUE(l.blocked_on.has_value()) << r.text();
+  EXPECT_EQ(l.blocked_on->line, line) << r.text();
+  cancel();  // release
+}
+
+TEST(Zoo, ContextWaitWithDeadlineIsNeverDefinite) {
+  auto [ctx, cancel] = lg::with_timeout(lg::background(), 1h);
+  auto waiter = lg::go(lg::named("ctx-waiter"), [c = ctx] { c.wait(); });
+  wait_blocked(1);
+  // The library's shared deadline timer runs while the deadline is pending.
+  lg::leak_report r =
+      lg::find_leaks(lg::max_wait(0ms).ignore_thread_name("leakguard-timer"));
+  const lg::thread_leak& l = only(r);
+  EXPECT_EQ(l.kind, lg::leak_kind::possible) << r.text();
+  cancel();  // release
 }
 
 // The wait-for graph of a stuck branching pipeline (rendered in the docs):
