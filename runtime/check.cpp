@@ -179,13 +179,6 @@ const stack_frame* top_user_frame(const std::vector<stack_frame>& st) {
   return nullptr;
 }
 
-// Waits that end by themselves whatever the record says. (A context wait
-// is timed exactly when the context has a deadline; one without a deadline
-// waits for somebody's cancel, like a channel waits for a counterpart.)
-bool self_waking(detail::wait_kind k) {
-  return k == detail::wait_kind::sleep || k == detail::wait_kind::rate_limiter_wait;
-}
-
 struct candidate_set {
   std::vector<thread_view> leaks;   // not ignored
   std::vector<thread_view> actors;  // every thread that could still act
@@ -269,7 +262,7 @@ struct checker {
   // while every other thread that could act is itself blocked on leakguard
   // primitives (nobody left to send, receive, release or cancel).
   static bool definite(const thread_view& v, const candidate_set& c) {
-    if (!v.wait || v.wait_timed || self_waking(v.wait_kind)) return false;
+    if (!v.wait || blocked_but_wakes_by_itself(v)) return false;
     for (const thread_view& a : c.actors) {
       if (a.tid == v.tid) continue;
       if (!a.wait) return false;
@@ -408,7 +401,7 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
   std::vector<permit_entry> permits = permit_snapshot();
   bool all_asleep = !c.actors.empty();
   for (const thread_view& a : c.actors)
-    if (!a.wait || a.wait_timed || self_waking(a.wait_kind)) all_asleep = false;
+    if (!a.wait || blocked_but_wakes_by_itself(a)) all_asleep = false;
   for (const thread_view& v : c.leaks) {
     rep.threads.push_back(
         make_leak(v, checker::definite(v, c), opts.stacks_captured(), rep.checked_in, permits));
@@ -452,6 +445,14 @@ std::vector<thread_view> program_threads() {
     out.push_back(std::move(v));
   }
   return out;
+}
+
+// (A context wait is timed exactly when the context has a deadline; one
+// without waits for somebody's cancel, like a channel waits for a
+// counterpart.)
+bool blocked_but_wakes_by_itself(const thread_view& v) {
+  return v.wait && (v.wait_timed || v.wait_kind == detail::wait_kind::sleep ||
+                    v.wait_kind == detail::wait_kind::rate_limiter_wait);
 }
 
 void fill_started_site(thread_leak& l, const thread_view& v) {

@@ -445,9 +445,7 @@ leak_report check_deadlock(std::chrono::nanoseconds threshold) {
   std::vector<rt::thread_view> asleep;
   for (rt::thread_view& v : rt::program_threads()) {
     if (!v.wait) return rep;  // someone is running (or blocked outside leakguard)
-    if (v.wait_timed || v.wait_kind == detail::wait_kind::sleep ||
-        v.wait_kind == detail::wait_kind::rate_limiter_wait)
-      return rep;  // wakes by itself (a context wait is timed iff it has a deadline)
+    if (rt::blocked_but_wakes_by_itself(v)) return rep;
     if (now - v.wait_since < threshold) return rep;
     asleep.push_back(std::move(v));
   }

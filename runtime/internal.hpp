@@ -133,6 +133,11 @@ struct thread_view {
   clock::time_point wait_since{};
 };
 
+// Blocked in a leakguard wait that ends by itself: a timed wait (a deadline,
+// or a context that has one), a sleep or a rate limiter. Such a thread is
+// never a definite leak and never part of a deadlock.
+bool blocked_but_wakes_by_itself(const thread_view& v);
+
 // Every thread of the process except the caller: registry first, then
 // /proc/self/task for threads the registry does not know.
 std::vector<thread_view> snapshot(bool include_self = false);
