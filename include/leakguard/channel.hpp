@@ -43,8 +43,6 @@
 #include <concepts>
 #include <cstddef>
 #include <iterator>
-#include <memory>
-#include <new>
 #include <optional>
 #include <source_location>
 #include <stop_token>
@@ -388,13 +386,21 @@ class channel {
   op_status send_value(U&& v, const std::stop_token* st, detail::steady_time deadline,
                        bool block, const loc_t& where) {
     if constexpr (std::is_same_v<U, T>) {  // an rvalue T: move only on delivery
-      return ring_ ? send_buffered(v, st, deadline, block, where)
-                   : send_unbuffered(v, st, deadline, block, where);
+      return send_ref(v, st, deadline, block, where);
     } else {
       T tmp(std::forward<U>(v));
-      return ring_ ? send_buffered(tmp, st, deadline, block, where)
-                   : send_unbuffered(tmp, st, deadline, block, where);
+      return send_ref(tmp, st, deadline, block, where);
     }
+  }
+  op_status send_ref(T& v, const std::stop_token* st, detail::steady_time deadline, bool block,
+                     const loc_t& where) noexcept {
+    return ring_ ? send_buffered(v, st, deadline, block, where)
+                 : send_unbuffered(v, st, deadline, block, where);
+  }
+  op_status recv_value(std::optional<T>& dst, const std::stop_token* st,
+                       detail::steady_time deadline, bool block, const loc_t& where) noexcept {
+    return ring_ ? recv_buffered(dst, st, deadline, block, where)
+                 : recv_unbuffered(dst, st, deadline, block, where);
   }
 
   // Why a blocking call must not (or need not) sleep yet; nullopt = sleep.
@@ -515,10 +521,9 @@ class channel {
                             record(detail::wait_kind::channel_push, "channel::push", where));
   }
 
-  op_status recv_value(std::optional<T>& dst, const std::stop_token* st,
-                       detail::steady_time deadline, bool block,
-                       const loc_t& where) noexcept {
-    if (ring_) return recv_buffered(dst, st, deadline, block, where);
+  op_status recv_unbuffered(std::optional<T>& dst, const std::stop_token* st,
+                            detail::steady_time deadline, bool block,
+                            const loc_t& where) noexcept {
     op_status status{};
     detail::waiter* wake = nullptr;
     mu_.lock();
