@@ -64,6 +64,18 @@ def flagged_by(path):
     return checks, lines
 
 
+def expected_findings(files, known):
+    """(file, check) for every FLAGGED-BY check of the buggy twins FILES,
+    skipping (and saying so) checks that KNOWN does not register."""
+    for f in files:
+        checks, _ = flagged_by(f)
+        for c in checks:
+            if c not in known:
+                print("skip  %s: %s is not registered yet" % (os.path.basename(f), c))
+                continue
+            yield f, c
+
+
 def registered_checks(source_root):
     """leakguard-* names the module registers (checks/LeakguardTidyModule.cpp)."""
     with open(os.path.join(source_root, "checks", "LeakguardTidyModule.cpp")) as f:

@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lgtest import (check, finish, write_compdb, example_files, flagged_by,
+from lgtest import (check, finish, write_compdb, example_files, expected_findings,
                     registered_checks, run, one_line_error, push_twin)
 import sarif_check
 
@@ -44,14 +44,9 @@ sarif = os.path.join(work, "buggy.sarif")
 r = lg("check", "-p", db, "-j2", "--progress=lines", "--fail-on=none", "--root", SRC,
        "--sarif", sarif, os.path.join(SRC, "examples", "buggy"))
 check(r.returncode == 0, "check buggy --fail-on=none exits 0 (got %d: %s)" % (r.returncode, r.stderr[-500:]))
-for f in buggy:
-    checks, _ = flagged_by(f)
-    for c in checks:
-        if c not in known:
-            print("skip  %s: %s is not registered yet" % (os.path.basename(f), c))
-            continue
-        check(any(l.startswith(f + ":") and l.endswith("[%s]" % c) for l in r.stdout.splitlines()),
-              "%s flagged by %s (clang-style line)" % (os.path.basename(f), c))
+for f, c in expected_findings(buggy, known):
+    check(any(l.startswith(f + ":") and l.endswith("[%s]" % c) for l in r.stdout.splitlines()),
+          "%s flagged by %s (clang-style line)" % (os.path.basename(f), c))
 push, PUSH_LINE, _, PUSH_FIXED = push_twin(SRC)
 check(any(l.startswith(push + ":%d:" % PUSH_LINE) and "warning:" in l for l in r.stdout.splitlines()),
       "push_ignores_stop_token.cpp:%d reported as file:line:col: warning:" % PUSH_LINE)
