@@ -8,7 +8,7 @@
 #include <cstdio>
 
 int main() {
-  const auto baseline = leakguard::ignore_current().ignore_thread_name("leakguard-timer");
+  const auto baseline = leakguard::ignore_current();
   {
     auto [ctx, cancel] = leakguard::with_cancel(leakguard::background());
     auto naturals = leakguard::generate<int>(ctx, [](leakguard::emitter<int>& emit) {

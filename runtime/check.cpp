@@ -127,6 +127,10 @@ const char* const kDefaultCreators[] = {
     "__sanitizer::", "__tsan::", "__asan::", "__lsan::", "__ubsan::", "__msan::",
     "tbb::detail::r1::rml::", "tbb::internal::rml::", "testing::internal::",
 };
+// By name: GLib's helpers. The header library's shared deadline timer is
+// ignored by its creation mark (thread_view::library): it runs while any
+// context deadline is pending and ends by itself, and a pending deadline is
+// not a leaked thread (Go's runtime timers are not goroutines either).
 const char* const kDefaultNames[] = {"gdbus", "gmain", "pool-spawner"};
 
 bool name_matches(const std::string& pattern, const std::string& name) {
@@ -163,6 +167,7 @@ stack_frame creator(const thread_view& v) {
 }
 
 bool default_ignored(const thread_view& v) {
+  if (v.library) return true;
   for (const char* n : kDefaultNames)
     if (v.name == n) return true;
   if (v.creation_pcs.empty()) return false;

@@ -45,6 +45,7 @@ struct thread_record {
   bool tracked = false;            // leakguard::go
   bool finished = false;           // thread_end ran: the callable returned
   bool internal = false;           // the runtime's own helper threads
+  bool library = false;            // the header library's own (deadline timer)
   bool adopted = false;            // not seen in pthread_create
   std::source_location go_site{};
   // Set at creation (immutable afterwards).
@@ -78,6 +79,7 @@ struct creation_info {
   std::string parent_name;
   std::string test;
   bool internal = false;
+  bool library = false;
 };
 
 struct registry {
@@ -118,7 +120,7 @@ struct thread_view {
   std::uint64_t id = 0;  // 0: seen only in /proc/self/task
   int tid = 0;
   std::string name;
-  bool tracked = false, finished = false, internal = false, adopted = false;
+  bool tracked = false, finished = false, internal = false, library = false, adopted = false;
   std::source_location go_site{};
   bool has_go_site = false;
   std::vector<void*> creation_pcs;

@@ -55,6 +55,8 @@ __attribute__((tls_model("initial-exec"))) thread_local thread_record* t_self = 
 __attribute__((tls_model("initial-exec"))) thread_local bool t_in_runtime = false;
 // Set by the runtime around creating its own helper threads.
 __attribute__((tls_model("initial-exec"))) thread_local bool t_create_internal = false;
+// Set around the header library's own thread creations (hook_creating_library_thread).
+__attribute__((tls_model("initial-exec"))) thread_local bool t_create_library = false;
 
 int gettid_() { return static_cast<int>(::syscall(SYS_gettid)); }
 
@@ -276,6 +278,8 @@ void hook_object_destroyed(const void* object) noexcept {
   }
 }
 
+void hook_creating_library_thread(bool on) noexcept { t_create_library = on; }
+
 constinit const detail::tracker_hooks g_hooks{
     .block_begin = &hook_block_begin,
     .block_end = &hook_block_end,
@@ -283,6 +287,7 @@ constinit const detail::tracker_hooks g_hooks{
     .thread_begin = &hook_thread_begin,
     .thread_end = &hook_thread_end,
     .object_destroyed = &hook_object_destroyed,
+    .creating_library_thread = &hook_creating_library_thread,
 };
 
 // ------------------------------------------------------- stack capture --
@@ -401,6 +406,7 @@ thread_record* self() {
       rec->parent_name = std::move(c->parent_name);
       rec->test = std::move(c->test);
       rec->internal = c->internal;
+      rec->library = c->library;
     }
   }
   {
@@ -507,6 +513,7 @@ std::vector<thread_view> snapshot(bool include_self) {
       v.tracked = rec->tracked;
       v.finished = rec->finished;
       v.internal = rec->internal;
+      v.library = rec->library;
       v.adopted = rec->adopted;
       v.go_site = rec->go_site;
       v.has_go_site = rec->tracked;
@@ -559,6 +566,7 @@ std::vector<thread_view> snapshot(bool include_self) {
         v.parent_name = it->second.parent_name;
         v.test = it->second.test;
         v.internal = it->second.internal;
+        v.library = it->second.library;
       }
       alive.insert(me);
       std::erase_if(r.creations, [&](const auto& kv) { return !alive.count(kv.first); });
@@ -669,6 +677,7 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(
       fill_parent(c.parent_id, c.parent_tid, c.parent_name);
       c.test = current_test_name();
       c.internal = t_create_internal;
+      c.library = t_create_library;
     } catch (...) {
     }
     t_in_runtime = false;
@@ -696,6 +705,7 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(
   }
   rec->id = r.next_id.fetch_add(1);
   rec->internal = t_create_internal;
+  rec->library = t_create_library;
   try {
     rec->creation_pcs = creation_stack();
     rec->start_routine = reinterpret_cast<void*>(start);

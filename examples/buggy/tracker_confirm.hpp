@@ -12,10 +12,10 @@
 
 namespace buggy {
 
-// The baseline: everything alive before the scenario (and the library's
-// long-lived deadline timer) is not the scenario's fault.
+// The baseline: everything alive before the scenario is not the scenario's
+// fault.
 inline leakguard::leak_options baseline(std::chrono::milliseconds max_wait) {
-  return leakguard::ignore_current().ignore_thread_name("leakguard-timer").max_wait(max_wait);
+  return leakguard::ignore_current().max_wait(max_wait);
 }
 
 // A thread blocked in OPERATION (e.g. "channel<int>::push"), "" = any

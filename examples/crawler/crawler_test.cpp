@@ -22,9 +22,7 @@ namespace {
 
 leakguard::leak_options after_site() {
   // The site's server threads belong to the test, not to the crawler.
-  return leakguard::ignore_current()
-      .ignore_thread_name("leakguard-timer")
-      .max_wait(5s);
+  return leakguard::ignore_current().max_wait(5s);
 }
 
 TEST(Crawler, FetchesEveryReachablePageExactlyOnce) {

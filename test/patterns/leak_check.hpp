@@ -17,9 +17,7 @@ namespace pattern_test {
 class no_leaks {
  public:
   no_leaks()
-      : opts_(leakguard::ignore_current()
-                  .ignore_thread_name("leakguard-timer")
-                  .max_wait(std::chrono::seconds(5))) {}
+      : opts_(leakguard::ignore_current().max_wait(std::chrono::seconds(5))) {}
 
   // Empty report = nothing this test started is still running.
   ::testing::AssertionResult check() const {

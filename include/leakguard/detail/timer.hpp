@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "leakguard/detail/futex.hpp"
+#include "leakguard/detail/tracking.hpp"
 
 #if defined(__linux__)
 #include <pthread.h>
@@ -52,6 +53,7 @@ class deadline_timer {
     slot.armed = true;
     if (!running_) {
       running_ = true;
+      library_thread_creation mine;  // the tracker ignores it by default
       std::thread t([this] { run(); });
 #if defined(__linux__)
       pthread_setname_np(t.native_handle(), "leakguard-timer");  // visible at once

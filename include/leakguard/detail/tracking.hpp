@@ -74,6 +74,10 @@ struct tracker_hooks {
   void (*thread_end)() noexcept = nullptr;
   // A primitive that threads may wait on is being destroyed.
   void (*object_destroyed)(const void* object) noexcept = nullptr;
+  // The calling thread starts (on = true) / stops creating a thread that
+  // belongs to the library itself (the shared deadline timer). The tracker
+  // leaves such threads out of reports unless default ignores are off.
+  void (*creating_library_thread)(bool on) noexcept = nullptr;
 };
 
 inline std::atomic<const tracker_hooks*> installed_hooks{nullptr};
@@ -113,6 +117,26 @@ inline void note_permits(const void* object, const char* object_type,
   if (const tracker_hooks* h = hooks(); h && h->permits)
     h->permits(object, object_type, delta, where);
 }
+
+// RAII: threads the calling thread creates while this lives are the
+// library's own (see tracker_hooks::creating_library_thread).
+class library_thread_creation {
+ public:
+  library_thread_creation() noexcept {
+    if (const tracker_hooks* h = hooks(); h && h->creating_library_thread) {
+      active_ = h;
+      h->creating_library_thread(true);
+    }
+  }
+  library_thread_creation(const library_thread_creation&) = delete;
+  library_thread_creation& operator=(const library_thread_creation&) = delete;
+  ~library_thread_creation() {
+    if (active_) active_->creating_library_thread(false);
+  }
+
+ private:
+  const tracker_hooks* active_ = nullptr;
+};
 
 inline void note_destroyed(const void* object) noexcept {
   if (const tracker_hooks* h = hooks(); h && h->object_destroyed)
