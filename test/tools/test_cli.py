@@ -187,6 +187,29 @@ r = lg("check", "-p", bdb, "--progress=none")
 check(r.returncode == 4 and "not analysed: compile error" in r.stderr,
       "compile error -> exit 4, 'not analysed' (got %d: %s)" % (r.returncode, r.stderr[-300:]))
 
+# ---- .clang-tidy options: a misspelt leakguard option is named, not ignored ----
+cfg = os.path.join(work, "configured")
+os.makedirs(cfg)
+shutil.copy(push, os.path.join(cfg, "twin.cpp"))
+with open(os.path.join(cfg, ".clang-tidy"), "w") as fh:
+    fh.write("CheckOptions:\n"
+             "  leakguard-stop-aware-blocking.ChanelTypes: 'x::y'\n"        # typo
+             "  leakguard-single-closer.Spawners: 'my::spawn'\n"            # known
+             "  leakguard-no-such-check.Zzzzzzzzzzzz: 1\n"                 # nothing close
+             "  readability-identifier-naming.ClassCase: CamelCase\n")     # not ours
+cdb = write_compdb(os.path.join(work, "cdb"), SRC, [os.path.join(cfg, "twin.cpp")])
+r = lg("check", "-p", cdb, "--progress=none", "--fail-on=none")
+cfg_lines = [l for l in r.stdout.splitlines() + r.stderr.splitlines() if "[clang-tidy-config]" in l]
+check(r.returncode == 0, "configured run exits 0 under --fail-on=none (got %d: %s)" % (r.returncode, r.stderr[-300:]))
+check(any("unknown check option 'leakguard-stop-aware-blocking.ChanelTypes'; did you mean "
+          "'leakguard-stop-aware-blocking.ChannelTypes'" in l for l in cfg_lines),
+      "a misspelt option is named with the closest known one (%s)" % cfg_lines)
+check(any(l.endswith("unknown check option 'leakguard-no-such-check.Zzzzzzzzzzzz' [clang-tidy-config]")
+          for l in cfg_lines), "an option with nothing close gets no suggestion (%s)" % cfg_lines)
+check(len(cfg_lines) == 2, "known options and other tools' options are not warned about (%s)" % cfg_lines)
+check(any("[leakguard-stop-aware-blocking]" in l for l in r.stdout.splitlines()),
+      "the checks still run with the misspelt option")
+
 # ---- bad input: one clear line, non-zero, never a crash ----
 empty_dir = os.path.join(work, "empty")
 os.makedirs(empty_dir)

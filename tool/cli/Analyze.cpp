@@ -10,6 +10,7 @@
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -187,6 +188,50 @@ Finding convert(const clang::tidy::ClangTidyError &E, SourceFiles &Sources) {
   return F;
 }
 
+// Every option a leakguard check reads (the module's checks, instantiated
+// once with their defaults).
+const llvm::StringSet<> &knownLeakguardOptions() {
+  static const llvm::StringSet<> Known = [] {
+    llvm::StringSet<> Out;
+    for (const auto &Entry : clang::tidy::getAllChecksAndOptions().Options)
+      if (Entry.getKey().starts_with("leakguard-"))
+        Out.insert(Entry.getKey());
+    return Out;
+  }();
+  return Known;
+}
+
+// clang-tidy ignores a check option nobody reads (only its --verify-config
+// says so), so a misspelt leakguard option would leave its check on the
+// defaults without a word. One configuration warning per unknown name, with
+// the closest known one when it is a likely typo.
+std::vector<Finding> unknownLeakguardOptions(const clang::tidy::ClangTidyOptions &Options) {
+  std::vector<Finding> Out;
+  const llvm::StringSet<> &Known = knownLeakguardOptions();
+  for (const auto &Entry : Options.CheckOptions) {
+    llvm::StringRef Name = Entry.getKey();
+    if (!Name.starts_with("leakguard-") || Known.contains(Name))
+      continue;
+    llvm::StringRef Closest;
+    unsigned Best = 4; // a typo is at most three edits away
+    for (const auto &K : Known) {
+      unsigned D = Name.edit_distance(K.getKey(), /*AllowReplacements=*/true, Best);
+      if (D < Best) {
+        Best = D;
+        Closest = K.getKey();
+      }
+    }
+    Finding F;
+    F.Check = "clang-tidy-config";
+    F.Level = "warning";
+    F.Message = "unknown check option '" + Name.str() + "'";
+    if (!Closest.empty())
+      F.Message += "; did you mean '" + Closest.str() + "'";
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
 } // namespace
 
 void initializeAnalysis() { llvm::CrashRecoveryContext::Enable(); }
@@ -277,6 +322,7 @@ UnitResult analyzeUnit(const TranslationUnit &Unit, const AnalysisOptions &Opts)
   clang::tidy::ClangTidyContext Context(std::make_unique<LeakguardOptionsProvider>(
       clang::tidy::ClangTidyGlobalOptions(), Defaults, Overrides, FS));
   UnitDatabase Db(Unit, Opts.ResourceDir);
+  R.Findings = unknownLeakguardOptions(Context.getOptionsForFile(Unit.File));
 
   std::vector<clang::tidy::ClangTidyError> Errors;
   llvm::CrashRecoveryContext CRC;
