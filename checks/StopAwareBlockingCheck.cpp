@@ -867,6 +867,13 @@ StopAwareBlockingCheck::StopAwareBlockingCheck(StringRef Name,
       Scope(Context) {
   StopHandleTypes = utils::parseQualifiedNameList(*this, "StopHandleTypes",
                                                   RawStopHandleTypes);
+  // The list replaces the default, so an empty (or all-invalid) one would
+  // switch the check off without a word; say so once instead.
+  if (StopHandleTypes.empty())
+    configurationDiag("option 'StopHandleTypes' names no valid type; "
+                      "leakguard-stop-aware-blocking finds no stop handle in "
+                      "scope and flags nothing (disable the check instead, or "
+                      "list '::std::stop_token;::leakguard::context')");
   ChannelTypes =
       utils::parseQualifiedNameList(*this, "ChannelTypes", RawChannelTypes);
   for (const std::string &Entry : utils::parseQualifiedNameList(

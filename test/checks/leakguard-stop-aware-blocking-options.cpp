@@ -15,6 +15,11 @@
 // RUN: %clang_tidy --load %clang_tidy_plugin %s -checks='-*,leakguard-stop-aware-blocking' \
 // RUN:   -config="{CheckOptions: {leakguard-stop-aware-blocking.BlockingFunctions: 'push; 1bad::x ;;ns::f', leakguard-stop-aware-blocking.StopHandleTypes: 'std::stop_token;not a type', leakguard-stop-aware-blocking.ChannelTypes: 'a::b<int>'}}" \
 // RUN:   -- -std=c++20 -isystem %inputs 2>&1 | %FileCheck %s --check-prefix=BAD
+// RUN: %clang_tidy --load %clang_tidy_plugin %s -checks='-*,leakguard-stop-aware-blocking' \
+// RUN:   -config="{CheckOptions: {leakguard-stop-aware-blocking.StopHandleTypes: ' ; not a type'}}" \
+// RUN:   -- -std=c++20 -isystem %inputs 2>&1 | %FileCheck %s --check-prefix=EMPTY --implicit-check-not='[leakguard-stop-aware-blocking]'
+// EMPTY: warning: invalid type name 'not a type' in option 'StopHandleTypes'
+// EMPTY: warning: option 'StopHandleTypes' names no valid type; leakguard-stop-aware-blocking finds no stop handle in scope and flags nothing (disable the check instead, or list '::std::stop_token;::leakguard::context') [clang-tidy-config]
 // BAD: warning: invalid entry 'push' in option 'BlockingFunctions'; expected 'Type::function' such as 'boost::fibers::buffered_channel::push' [clang-tidy-config]
 // BAD: warning: invalid type name '1bad::x' in option 'BlockingFunctions'
 // BAD-DAG: warning: invalid type name 'not a type' in option 'StopHandleTypes'
