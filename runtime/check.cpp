@@ -104,6 +104,21 @@ runtime_status status() {
 
 namespace rt {
 
+permit_info permit_from_entry(const permit_entry& p) {
+  permit_info pi;
+  pi.object = reinterpret_cast<std::uintptr_t>(p.object);
+  pi.object_type = p.object_type;
+  pi.count = p.count;
+  pi.file = p.where.file_name();
+  pi.line = p.where.line();
+  pi.function = p.where.function_name();
+  pi.thread_id = p.thread_id;
+  pi.thread_name = p.thread_name;
+  pi.test = p.test;
+  pi.object_destroyed = p.destroyed;
+  return pi;
+}
+
 thread_leak leak_from_view(const thread_view& v) {
   thread_leak l;
   l.id = v.id;
@@ -288,18 +303,7 @@ thread_leak make_leak(const thread_view& v, bool definite_now, bool stacks,
   }
   for (const permit_entry& p : permits) {
     if (v.id == 0 || p.thread_id != v.id) continue;
-    permit_info pi;
-    pi.object = reinterpret_cast<std::uintptr_t>(p.object);
-    pi.object_type = p.object_type;
-    pi.count = p.count;
-    pi.file = p.where.file_name();
-    pi.line = p.where.line();
-    pi.function = p.where.function_name();
-    pi.thread_id = p.thread_id;
-    pi.thread_name = p.thread_name;
-    pi.test = p.test;
-    pi.object_destroyed = p.destroyed;
-    l.permits.push_back(std::move(pi));
+    l.permits.push_back(permit_from_entry(p));
   }
   if (definite_now) {
     l.reason = "blocked in " + v.wait->operation +
@@ -415,18 +419,7 @@ leak_report find_leaks_impl(const leak_options& opts, bool wait) {
   if (opts.permits_checked()) {
     for (const permit_entry& p : permits) {
       if (opts.ignored_permits().count(p.serial)) continue;
-      permit_info pi;
-      pi.object = reinterpret_cast<std::uintptr_t>(p.object);
-      pi.object_type = p.object_type;
-      pi.count = p.count;
-      pi.file = p.where.file_name();
-      pi.line = p.where.line();
-      pi.function = p.where.function_name();
-      pi.thread_id = p.thread_id;
-      pi.thread_name = p.thread_name;
-      pi.test = p.test;
-      pi.object_destroyed = p.destroyed;
-      rep.permits.push_back(std::move(pi));
+      rep.permits.push_back(permit_from_entry(p));
     }
     // Reported once: a destroyed semaphore's permits cannot be released.
     std::lock_guard lk(r.permit_mu);

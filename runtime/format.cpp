@@ -396,17 +396,8 @@ void dump(std::ostream& out) {
     if (rt::capture_stack(v.tid, pcs, nullptr)) frames(out, rt::symbolize(pcs, true), "    ");
     else out << "    (stack unavailable)\n";
   }
-  for (const rt::permit_entry& p : rt::permit_snapshot()) {
-    permit_info pi;
-    pi.object = reinterpret_cast<std::uintptr_t>(p.object);
-    pi.object_type = p.object_type;
-    pi.count = p.count;
-    pi.file = p.where.file_name();
-    pi.line = p.where.line();
-    pi.thread_name = p.thread_name;
-    pi.test = p.test;
-    out << "\n" << permit_line(pi) << "\n";
-  }
+  for (const rt::permit_entry& p : rt::permit_snapshot())
+    out << "\n" << permit_line(rt::permit_from_entry(p)) << "\n";
   out.flush();
 }
 

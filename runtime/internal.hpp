@@ -168,6 +168,9 @@ wait_info to_wait_info(const detail::wait_record& r, clock::time_point since);
 // why it is reported and its stacks are left to the caller.
 thread_leak leak_from_view(const thread_view& v);
 
+// The public form of one held-permit record (reports, the dump).
+permit_info permit_from_entry(const permit_entry& p);
+
 // Fills L's creation stack (symbolized) and where the thread was started:
 // the go() call site for tracked threads, else the innermost user frame of
 // the creation stack. Shared by leak reports and the deadlock check.
