@@ -172,9 +172,9 @@ DeferredReleaseCheck::DeferredReleaseCheck(StringRef Name,
           *this, "SemaphoreTypes", Options.get("SemaphoreTypes", ""))),
       GuardTypes(utils::parseQualifiedNameList(*this, "GuardTypes",
                                                Options.get("GuardTypes", ""))),
-      CountExceptionPaths(
-          parseBool("CountExceptionPaths",
-                    Options.get("CountExceptionPaths", "true"), true)),
+      CountExceptionPaths(utils::parseBoolOption(
+          *this, "CountExceptionPaths",
+          Options.get("CountExceptionPaths", "true"), true)),
       Scope(Context) {
   std::vector<std::string> Sems(std::begin(BuiltinSemaphores),
                                 std::end(BuiltinSemaphores));
@@ -185,18 +185,6 @@ DeferredReleaseCheck::DeferredReleaseCheck(StringRef Name,
   Model = std::make_unique<utils::SemaphoreModel>(Sems, Guards);
 }
 
-bool DeferredReleaseCheck::parseBool(StringRef Option, StringRef Value,
-                                     bool Default) {
-  std::string Lower = Value.trim().lower();
-  if (Lower == "true" || Lower == "1")
-    return true;
-  if (Lower == "false" || Lower == "0")
-    return false;
-  configurationDiag("invalid value '%0' for option '%1'; expected 'true' or "
-                    "'false'")
-      << Value << Option;
-  return Default;
-}
 
 void DeferredReleaseCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "SemaphoreTypes", utils::joinNameList(SemaphoreTypes));

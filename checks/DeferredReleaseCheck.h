@@ -34,7 +34,6 @@ private:
   void reportLeak(const utils::LeakReport &L, const utils::FlowResult &R,
                   Stmt *Body, ASTContext &Ctx);
   void reportHandOff(const utils::HandOff &H, const utils::LeakReport &L);
-  bool parseBool(StringRef Option, StringRef Value, bool Default);
   std::string nameOf(const utils::SemaphoreKey &K) const;
 
   std::vector<std::string> SemaphoreTypes;

@@ -700,14 +700,19 @@ private:
     return std::make_pair(Candidates.front(), std::string());
   }
 
+  /// How a diagnostic names the call: 'ch.push', 'p->pop', 'acquire' on 'sem'.
+  std::string callableText(const BlockingCall &Call) const {
+    std::string Obj = sourceText(Call.Object);
+    if (Obj.empty())
+      return Call.Name;
+    if (Call.Kind == BlockingKind::Constructor)
+      return Call.Name + "' on '" + Obj;
+    return Obj + (Call.IsArrow ? "->" : ".") + Call.Name;
+  }
+
   void report(const BlockingCall &Call, llvm::ArrayRef<const Expr *> Written,
               const ValueDecl *H, unsigned Count) {
-    std::string Obj = sourceText(Call.Object);
-    std::string Callable =
-        Obj.empty() ? Call.Name
-        : Call.Kind == BlockingKind::Constructor
-            ? Call.Name + "' on '" + Obj
-            : Obj + (Call.IsArrow ? "->" : ".") + Call.Name;
+    std::string Callable = callableText(Call);
     std::string HName = H->getName().str();
     std::string Nearest = nearestNote(Count);
 
@@ -801,8 +806,10 @@ private:
     if (!H)
       return;
     BlockingCall Call;
-    if (!classify(CE, Call))
+    if (!classify(CE, Call)) {
+      onHelperCall(CE, H, Count);
       return;
+    }
     Call.CalleeRef = dyn_cast<DeclRefExpr>(CE->getCallee()->IgnoreParenImpCasts());
     if (Call.Kind == BlockingKind::ContextWait && Call.Object) {
       // Waiting on a context handle is waiting for cancellation itself.
@@ -820,19 +827,25 @@ private:
     report(Call, Written, H, Count);
   }
 
+  static bool isBlockingConstruction(const CXXConstructExpr *CE) {
+    const CXXConstructorDecl *Ctor = CE->getConstructor();
+    if (!Ctor || Ctor->isCopyOrMoveConstructor())
+      return false;
+    const CXXRecordDecl *Class = Ctor->getParent();
+    return llvm::any_of(BuiltinBlockingConstructors, [Class](const char *N) {
+      return utils::qualifiedNameMatches(Class, N);
+    });
+  }
+
   void onConstruct(const CXXConstructExpr *CE) {
     unsigned Count;
     const ValueDecl *H = nearestHandle(Count);
     if (!H)
       return;
+    if (!isBlockingConstruction(CE))
+      return;
     const CXXConstructorDecl *Ctor = CE->getConstructor();
-    if (!Ctor || Ctor->isCopyOrMoveConstructor())
-      return;
     const CXXRecordDecl *Class = Ctor->getParent();
-    if (!llvm::any_of(BuiltinBlockingConstructors, [Class](const char *N) {
-          return utils::qualifiedNameMatches(Class, N);
-        }))
-      return;
     BlockingCall Call;
     Call.Kind = BlockingKind::Constructor;
     Call.Callee = Ctor;
@@ -856,6 +869,131 @@ private:
       return;
     report(Call, Written, H, Count);
   }
+
+  // ---- Helpers: user functions that block without taking a handle ----
+
+  /// True for a function whose calls are followed: user code with a body in
+  /// this translation unit (not in a system header, the standard library or
+  /// leakguard) that takes no stop handle. A function that takes one is
+  /// stop-aware; its own body is checked where it is defined.
+  bool isFollowedHelper(const FunctionDecl *FD) const {
+    if (!FD)
+      return false;
+    const FunctionDecl *Def = FD->getDefinition();
+    if (!Def || !Def->getBody() || Def->isImplicit() ||
+        SM.isInSystemHeader(Def->getLocation()) || Def->isInStdNamespace())
+      return false;
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(Def);
+        MD && MD->getParent()->isLambda())
+      return false;
+    for (const DeclContext *DC = Def->getDeclContext(); DC; DC = DC->getParent())
+      if (const auto *NS = dyn_cast<NamespaceDecl>(DC);
+          NS && NS->getName() == "leakguard" && NS->getParent()->isTranslationUnit())
+        return false;
+    return llvm::none_of(Def->parameters(), [this](const ParmVarDecl *P) {
+      return utils::isStopHandleType(P->getType(), Check.StopHandleTypes);
+    });
+  }
+
+  bool anyHandleTyped(llvm::ArrayRef<const Expr *> Args) const {
+    return llvm::any_of(Args, [this](const Expr *A) {
+      return utils::isStopHandleType(A->getType(), Check.StopHandleTypes) ||
+             utils::isStopHandleType(A->IgnoreParenImpCasts()->getType(),
+                                     Check.StopHandleTypes);
+    });
+  }
+
+  /// Where helper \p FD blocks without a handle (memoised per unit).
+  StopAwareBlockingCheck::HelperBlock helperBlock(const FunctionDecl *FD) {
+    FD = FD->getDefinition();
+    if (auto It = Check.HelperBlocks.find(FD); It != Check.HelperBlocks.end())
+      return It->second;
+    Check.HelperBlocks[FD] = {}; // in progress: recursion stops here
+    StopAwareBlockingCheck::HelperBlock Found = unawareBlockIn(FD->getBody());
+    Check.HelperBlocks[FD] = Found;
+    return Found;
+  }
+
+  /// The first statement under \p S (not inside a lambda, whose body runs
+  /// when it is called) that blocks and passes no stop handle.
+  StopAwareBlockingCheck::HelperBlock unawareBlockIn(const Stmt *S) {
+    if (!S || isa<LambdaExpr>(S))
+      return {};
+    if (const auto *FS = dyn_cast<CXXForRangeStmt>(S)) {
+      if (const Expr *Range = FS->getRangeInit())
+        if (const CXXRecordDecl *RD = utils::classOfType(Range->getType());
+            RD && utils::qualifiedNameMatchesOneOf(RD, Check.ChannelTypes)) {
+          std::string Obj = sourceText(Range);
+          return {FS, "a range-for over '" + (Obj.empty() ? RD->getName().str() : Obj) + "'",
+                  nullptr};
+        }
+    } else if (const auto *CE = dyn_cast<CallExpr>(S)) {
+      llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
+      BlockingCall Call;
+      if (classify(CE, Call)) {
+        if (Call.Kind != BlockingKind::ContextWait && !anyHandleTyped(Args))
+          return {CE, "'" + callableText(Call) + "'", nullptr};
+      } else if (!isa<CXXOperatorCallExpr>(CE) &&
+                 isFollowedHelper(CE->getDirectCallee()) && !anyHandleTyped(Args)) {
+        StopAwareBlockingCheck::HelperBlock Inner = helperBlock(CE->getDirectCallee());
+        if (Inner.Site)
+          return {CE, Inner.Blocking, CE->getDirectCallee()};
+      }
+    } else if (const auto *CE = dyn_cast<CXXConstructExpr>(S)) {
+      llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
+      if (isBlockingConstruction(CE) && !anyHandleTyped(Args))
+        return {CE, "'" + CE->getConstructor()->getParent()->getName().str() + "'", nullptr};
+    }
+    for (const Stmt *Child : S->children())
+      if (StopAwareBlockingCheck::HelperBlock B = unawareBlockIn(Child); B.Site)
+        return B;
+    return {};
+  }
+
+  /// Where a diagnostic about \p S points: the called name ('push' in
+  /// 'ch.push(1)', 'send' in 'helper::send(ch)'), a range-for's range, else
+  /// the start.
+  static SourceLocation nameLoc(const Stmt *S) {
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(S))
+      return MCE->getExprLoc();
+    if (const auto *CE = dyn_cast<CallExpr>(S))
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(CE->getCallee()->IgnoreParenImpCasts()))
+        return DRE->getLocation();
+    if (const auto *FS = dyn_cast<CXXForRangeStmt>(S))
+      if (const Expr *Range = FS->getRangeInit())
+        return Range->getBeginLoc();
+    return S->getBeginLoc();
+  }
+
+  /// A call to a helper that blocks without a handle while one is in scope.
+  void onHelperCall(const CallExpr *CE, const ValueDecl *H, unsigned Count) {
+    if (!Check.FollowHelpers || isa<CXXOperatorCallExpr>(CE))
+      return;
+    const FunctionDecl *FD = CE->getDirectCallee();
+    if (!isFollowedHelper(FD))
+      return;
+    llvm::SmallVector<const Expr *, 4> Written;
+    llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
+    if (!writtenArguments(Args, Written))
+      return;
+    StopAwareBlockingCheck::HelperBlock B = helperBlock(FD);
+    if (!B.Site || !Check.Reported.insert(CE).second)
+      return;
+    std::string Name = FD->getNameAsString();
+    Check.diag(nameLoc(CE),
+               "call to '%0' blocks and ignores stop handle '%1'%2: '%0' "
+               "takes no stop handle and blocks in %3; give it a stop handle "
+               "parameter and pass '%1'")
+        << Name << H->getName() << nearestNote(Count) << B.Blocking;
+    if (B.Through)
+      Check.diag(nameLoc(B.Site), "'%0' blocks through this call to '%1'",
+                 DiagnosticIDs::Note)
+          << Name << B.Through->getNameAsString();
+    else
+      Check.diag(nameLoc(B.Site), "'%0' blocks here", DiagnosticIDs::Note)
+          << Name;
+    noteHandle(H);
+  }
 };
 
 StopAwareBlockingCheck::StopAwareBlockingCheck(StringRef Name,
@@ -864,7 +1002,10 @@ StopAwareBlockingCheck::StopAwareBlockingCheck(StringRef Name,
       RawStopHandleTypes(Options.get("StopHandleTypes", DefaultStopHandleTypes)),
       RawChannelTypes(Options.get("ChannelTypes", DefaultChannelTypes)),
       RawBlockingFunctions(Options.get("BlockingFunctions", "")),
+      RawFollowHelpers(Options.get("FollowHelpers", "true")),
       Scope(Context) {
+  FollowHelpers = utils::parseBoolOption(*this, "FollowHelpers",
+                                         RawFollowHelpers, true);
   StopHandleTypes = utils::parseQualifiedNameList(*this, "StopHandleTypes",
                                                   RawStopHandleTypes);
   // The list replaces the default, so an empty (or all-invalid) one would
@@ -895,11 +1036,13 @@ void StopAwareBlockingCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "StopHandleTypes", RawStopHandleTypes);
   Options.store(Opts, "ChannelTypes", RawChannelTypes);
   Options.store(Opts, "BlockingFunctions", RawBlockingFunctions);
+  Options.store(Opts, "FollowHelpers", FollowHelpers ? "true" : "false");
 }
 
 void StopAwareBlockingCheck::onStartOfTranslationUnit() {
   AnalysedRoots.clear();
   Reported.clear();
+  HelperBlocks.clear();
 }
 
 void StopAwareBlockingCheck::registerMatchers(MatchFinder *Finder) {

@@ -9,6 +9,7 @@
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "utils/AnalysisScope.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include <string>
 #include <vector>
@@ -17,7 +18,8 @@ namespace clang::tidy::leakguard {
 
 /// Flags a blocking call (channel push/pop and range-for, semaphore acquire,
 /// wait_group/condition-variable wait, this_thread sleeps, and user-listed
-/// functions) that ignores a cancellation handle in scope.
+/// functions) that ignores a cancellation handle in scope, and a call to a
+/// helper of the translation unit that takes no handle and blocks without one.
 class StopAwareBlockingCheck : public ClangTidyCheck {
 public:
   StopAwareBlockingCheck(StringRef Name, ClangTidyContext *Context);
@@ -42,9 +44,23 @@ private:
   std::string RawStopHandleTypes;
   std::string RawChannelTypes;
   std::string RawBlockingFunctions;
+  std::string RawFollowHelpers;
   std::vector<std::string> StopHandleTypes;
   std::vector<std::string> ChannelTypes;
   std::vector<BlockingEntry> BlockingFunctions;
+  bool FollowHelpers = true;
+
+  /// Where a helper (a user function with no stop-handle parameter) blocks
+  /// without a handle: the first such statement in its body, directly or
+  /// through a call to another such helper. Site == nullptr: it does not.
+  struct HelperBlock {
+    const Stmt *Site = nullptr;
+    std::string Blocking;                 ///< The blocking operation, e.g. 'ch.push'.
+    const FunctionDecl *Through = nullptr; ///< The helper Site calls, if indirect.
+  };
+  /// Per translation unit; an entry is made before the body is searched, so
+  /// a recursive helper ends the search (as "does not block").
+  llvm::DenseMap<const FunctionDecl *, HelperBlock> HelperBlocks;
 
   utils::AnalysisScope Scope;
   llvm::DenseSet<const Decl *> AnalysedRoots;

@@ -44,6 +44,19 @@ std::vector<std::string> parseQualifiedNameList(ClangTidyCheck &Check,
   return Names;
 }
 
+bool parseBoolOption(ClangTidyCheck &Check, llvm::StringRef OptionName,
+                     llvm::StringRef Value, bool Default) {
+  std::string Lower = Value.trim().lower();
+  if (Lower == "true" || Lower == "1")
+    return true;
+  if (Lower == "false" || Lower == "0")
+    return false;
+  Check.configurationDiag("invalid value '%0' for option '%1'; expected "
+                          "'true' or 'false'")
+      << Value << OptionName;
+  return Default;
+}
+
 std::string joinNameList(llvm::ArrayRef<std::string> Names) {
   return llvm::join(Names, ";");
 }

@@ -25,6 +25,11 @@ std::vector<std::string> parseQualifiedNameList(ClangTidyCheck &Check,
                                                 llvm::StringRef OptionName,
                                                 llvm::StringRef Value);
 
+/// Parses a boolean option ("true"/"false", "1"/"0", any case); anything
+/// else is a configuration diagnostic and gives \p Default.
+bool parseBoolOption(ClangTidyCheck &Check, llvm::StringRef OptionName,
+                     llvm::StringRef Value, bool Default);
+
 /// Joins names back into option syntax, for storeOptions().
 std::string joinNameList(llvm::ArrayRef<std::string> Names);
 
