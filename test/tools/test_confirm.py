@@ -84,6 +84,15 @@ check(line_for("CONFIRMED", "push_ignores_stop_token.cpp", PUSH_LINE),
       "push_ignores_stop_token.cpp:%d [stop-aware-blocking] confirmed (blocked in channel<int>::push there)" % PUSH_LINE)
 check(any(l.strip().startswith("runtime: blocked at") and "push_ignores_stop_token.cpp:%d" % PUSH_LINE in l for l in lines),
       "the evidence names the blocked-at site")
+# A helper one call away from the token: the finding is at the call, the
+# thread blocks at the helper's push - the note's line - and that confirms it.
+helper_src = open(os.path.join(buggy_dir, "helper_ignores_stop_token.cpp")).read().splitlines()
+call_line = 1 + next(i for i, l in enumerate(helper_src) if "emit_squares(out, kCount)" in l)
+helper_push = 1 + next(i for i, l in enumerate(helper_src) if "out.push(i * i)" in l)
+check(line_for("CONFIRMED", "helper_ignores_stop_token.cpp", call_line),
+      "helper_ignores_stop_token.cpp:%d [stop-aware-blocking, through a helper] confirmed" % call_line)
+check(any(l.strip().startswith("runtime: blocked at") and "helper_ignores_stop_token.cpp:%d" % helper_push in l
+          for l in lines), "its evidence is the helper's push (line %d), where the note points" % helper_push)
 if "leakguard-deferred-release" in known:
     acq = 1 + next(i for i, l in enumerate(open(os.path.join(buggy_dir, "skipped_release.cpp")))
                    if "sem.acquire();" in l)
