@@ -37,6 +37,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "leakguard/detail/futex.hpp"
@@ -72,6 +73,7 @@ class slot_ring {
   // Moves `v` into the ring (done), or leaves it untouched because the ring
   // is full (full_or_empty) or closed (closed).
   ring_outcome try_push(T& v) noexcept {
+    unsigned spins = 0;
     std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     for (;;) {
       if (tail & closed_bit) return ring_outcome::closed;
@@ -92,7 +94,7 @@ class slot_ring {
           return ring_outcome::full_or_empty;
       }
       // A consumer is between claim and release, or `tail` is stale.
-      spin_pause();
+      wait_for_peer(spins);
       tail = tail_.load(std::memory_order_relaxed);
     }
   }
@@ -100,6 +102,7 @@ class slot_ring {
   // Moves the oldest value into `dst` (done), or reports the ring empty
   // (full_or_empty) or closed and drained (closed).
   ring_outcome try_pop(std::optional<T>& dst) noexcept {
+    unsigned spins = 0;
     std::uint64_t head = head_.load(std::memory_order_relaxed);
     for (;;) {
       slot& s = slots_[index(head)];
@@ -121,7 +124,7 @@ class slot_ring {
           return (tail & closed_bit) ? ring_outcome::closed : ring_outcome::full_or_empty;
       }
       // A producer is between claim and publication, or `head` is stale.
-      spin_pause();
+      wait_for_peer(spins);
       head = head_.load(std::memory_order_relaxed);
     }
   }
@@ -187,6 +190,19 @@ class slot_ring {
     std::atomic<std::uint64_t> stamp;
     alignas(T) unsigned char storage[sizeof(T)];
   };
+
+  // The other side holds the slot we need for a few instructions between its
+  // claim and its stamp store - unless it was preempted right there. With
+  // more threads than cores that happens often enough to matter, and spinning
+  // on would keep the preempted thread off this core for a whole time slice:
+  // after a short spin, give the core up.
+  static void wait_for_peer(unsigned& spins) noexcept {
+    if (++spins < peer_spins)
+      spin_pause();
+    else
+      std::this_thread::yield();
+  }
+  static constexpr unsigned peer_spins = 64;
 
   std::uint64_t index(std::uint64_t pos) const noexcept { return pos & (one_lap_ - 1); }
   std::uint64_t next(std::uint64_t pos) const noexcept {
