@@ -12,3 +12,13 @@ step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -DCMAKE_PREFIX_PATH=
      -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 step(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 step(${WORK_DIR}/build/consumer)
+step(${WORK_DIR}/build/api_contract)
+step(${WORK_DIR}/build/gtest_contract)
+# The listener must fail a test that leaves a thread blocked.
+execute_process(COMMAND ${WORK_DIR}/build/gtest_contract --gtest_also_run_disabled_tests
+                        --gtest_filter=*LeftBlockedThreadFails
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(rc EQUAL 0 OR NOT out MATCHES "channel<int>::pop")
+  message(FATAL_ERROR "leakguard_gtest_main did not fail the leaking test (${rc}):\n${out}")
+endif()
+message("leakguard_gtest_main failed the leaking test, as it must")
