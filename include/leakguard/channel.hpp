@@ -413,19 +413,25 @@ class channel {
     return std::nullopt;
   }
 
-  // Buffered send: ring first; spin a little while full; then queue, re-check
-  // and sleep until a receiver (or close) says "try again".
+  // Buffered send: ring first; spin a little while full, looking at the ring
+  // with cheap verdicts; once the spin budget is spent, an exact look, then
+  // give up (stop, deadline, non-blocking) or queue, re-check and sleep until
+  // a receiver (or close) says "try again".
   op_status send_buffered(T& v, const std::stop_token* st, detail::steady_time deadline,
                           bool block, const loc_t& where) noexcept {
     for (int step = 0;;) {
-      const detail::ring_outcome r = ring_->try_push(v);
+      const bool exact = exact_verdict(block, step);
+      const detail::ring_outcome r = ring_->try_push(v, exact);
       if (r == detail::ring_outcome::done) {
         notify(recvq_, receivers_waiting_);
         return op_status::delivered;
       }
       if (r == detail::ring_outcome::closed) return op_status::closed;
+      if (!exact) {  // a cheap verdict decides nothing: spin, then look again
+        spin_until([this] { return ring_->push_hint(); }, step);
+        continue;
+      }
       if (auto early = must_return(block, st, deadline)) return *early;
-      if (spin_until([this] { return ring_->push_hint(); }, step)) continue;
       if (auto gave_up = sleep_until_retry(
               sendq_, senders_waiting_, [this] { return ring_->ready_to_push(); }, st,
               deadline, record(detail::wait_kind::channel_push, "channel::push", where)))
@@ -437,19 +443,34 @@ class channel {
                           detail::steady_time deadline, bool block,
                           const loc_t& where) noexcept {
     for (int step = 0;;) {
-      const detail::ring_outcome r = ring_->try_pop(dst);
+      const bool exact = exact_verdict(block, step);
+      const detail::ring_outcome r = ring_->try_pop(dst, exact);
       if (r == detail::ring_outcome::done) {
         notify(sendq_, senders_waiting_);
         return op_status::delivered;
       }
       if (r == detail::ring_outcome::closed) return op_status::closed;
+      if (!exact) {  // a cheap verdict decides nothing: spin, then look again
+        spin_until([this] { return ring_->pop_hint(); }, step);
+        continue;
+      }
       if (auto early = must_return(block, st, deadline)) return *early;
-      if (spin_until([this] { return ring_->pop_hint(); }, step)) continue;
       if (auto gave_up = sleep_until_retry(
               recvq_, receivers_waiting_, [this] { return ring_->ready_to_pop(); }, st,
               deadline, record(detail::wait_kind::channel_pop, "channel::pop", where)))
         return *gave_up;
     }
+  }
+
+  // While a blocking call still has spin budget it will look at the ring
+  // again, so a cheap full/empty verdict is enough (slot_ring's `exact`:
+  // no read of the other side's index - SPSC capacity 1 ~3.3M -> ~11.7M
+  // values/s, see docs/performance.md). A non-blocking call, and one about
+  // to give up or sleep, needs the exact one, which also tells a closed ring
+  // from an empty one (so pop(st) on a closed, drained channel says closed
+  // even when st has fired).
+  static bool exact_verdict(bool block, int step) noexcept {
+    return !block || !detail::backoff_left(step);
   }
 
   // Backs off until `hint()` says a retry may succeed (true) or the spin

@@ -208,6 +208,23 @@ TEST(Channel, AlreadyStoppedTokenDoesNotBlockButReadyOpsStillComplete) {
   EXPECT_EQ(ch.pop(src.get_token()).status, op_status::stopped);
 }
 
+// Closed wins over stopped and timed out: a blocking call looks at the ring
+// exactly before it gives up, so a closed, drained channel says so.
+TEST(Channel, ClosedAndDrainedSaysClosedEvenWhenStoppedOrLate) {
+  channel<int> ch(2);
+  ch.push(1);
+  ch.close();
+  std::stop_source src;
+  src.request_stop();
+  auto first = ch.pop(src.get_token());
+  EXPECT_TRUE(first.delivered());  // what is buffered still comes out
+  EXPECT_EQ(*first, 1);
+  EXPECT_EQ(ch.pop(src.get_token()).status, op_status::closed);
+  EXPECT_EQ(ch.pop_for(0ms).status, op_status::closed);
+  EXPECT_EQ(ch.push(2, src.get_token()).status, op_status::closed);
+  EXPECT_EQ(ch.push_for(3, 0ms).status, op_status::closed);
+}
+
 TEST(Channel, StoppedPopReturnsStopped) {
   probe::hooks h;
   channel<int> ch;

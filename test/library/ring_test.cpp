@@ -87,6 +87,39 @@ TEST_P(RingCapacity, CloseKeepsBufferedValuesForReceivers) {
   EXPECT_TRUE(ring.ready_to_pop());
 }
 
+// The cheap verdicts (exact = false) a spinning channel operation uses: the
+// same full / empty answers from the slot's stamp alone, values still move,
+// and a closed, drained ring reads as merely empty until an exact look.
+TEST_P(RingCapacity, CheapVerdictsAgreeAndNeverReportClosed) {
+  const std::size_t cap = GetParam();
+  slot_ring<int> ring(cap);
+  std::optional<int> out;
+  EXPECT_EQ(ring.try_pop(out, /*exact=*/false), ring_outcome::full_or_empty);
+  for (std::size_t i = 0; i < cap; ++i) {
+    int v = static_cast<int>(i);
+    ASSERT_EQ(ring.try_push(v, /*exact=*/false), ring_outcome::done);
+  }
+  int extra = -1;
+  EXPECT_EQ(ring.try_push(extra, /*exact=*/false), ring_outcome::full_or_empty);
+  EXPECT_EQ(extra, -1);  // untouched
+  ASSERT_EQ(ring.try_pop(out, /*exact=*/false), ring_outcome::done);
+  EXPECT_EQ(out, 0);
+  int refill = 100;
+  EXPECT_EQ(ring.try_push(refill, /*exact=*/false), ring_outcome::done);  // the freed slot
+  EXPECT_TRUE(ring.close());
+  int late = 7;
+  EXPECT_EQ(ring.try_push(late, /*exact=*/false), ring_outcome::closed);  // the tail tells
+  for (std::size_t i = 1; i <= cap; ++i) {
+    out.reset();
+    ASSERT_EQ(ring.try_pop(out, /*exact=*/false), ring_outcome::done);
+    EXPECT_EQ(out, i < cap ? static_cast<int>(i) : 100);
+  }
+  out.reset();
+  EXPECT_EQ(ring.try_pop(out, /*exact=*/false), ring_outcome::full_or_empty);
+  EXPECT_EQ(ring.try_pop(out), ring_outcome::closed);
+  EXPECT_FALSE(out.has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Capacities, RingCapacity,
                          ::testing::Values(1, 2, 3, 5, 7, 8, 63, 64, 65, 1000));
 

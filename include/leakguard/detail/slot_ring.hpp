@@ -72,7 +72,12 @@ class slot_ring {
 
   // Moves `v` into the ring (done), or leaves it untouched because the ring
   // is full (full_or_empty) or closed (closed).
-  ring_outcome try_push(T& v) noexcept {
+  // `exact` = false lets a caller that will look again anyway skip reading
+  // the other side's index: the slot's stamp alone then decides, and a slot
+  // whose consumer claimed it but has not released it yet counts as full
+  // (the pop has not finished). Saves a cache-line transfer per full/empty
+  // verdict, and one more when the other side next writes its index.
+  ring_outcome try_push(T& v, bool exact = true) noexcept {
     unsigned spins = 0;
     std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     for (;;) {
@@ -90,7 +95,7 @@ class slot_ring {
         continue;  // `tail` was reloaded by the failed CAS
       }
       if (stamp + one_lap_ == pos + 1) {  // still holds the previous lap's value
-        if (head_.load(std::memory_order_seq_cst) + one_lap_ == pos)
+        if (!exact || head_.load(std::memory_order_seq_cst) + one_lap_ == pos)
           return ring_outcome::full_or_empty;
       }
       // A consumer is between claim and release, or `tail` is stale.
@@ -101,7 +106,10 @@ class slot_ring {
 
   // Moves the oldest value into `dst` (done), or reports the ring empty
   // (full_or_empty) or closed and drained (closed).
-  ring_outcome try_pop(std::optional<T>& dst) noexcept {
+  // `exact` = false, as for try_push: an unwritten slot counts as empty
+  // without reading the tail - so it is never reported closed (the closed
+  // bit lives in the tail); an exact call tells.
+  ring_outcome try_pop(std::optional<T>& dst, bool exact = true) noexcept {
     unsigned spins = 0;
     std::uint64_t head = head_.load(std::memory_order_relaxed);
     for (;;) {
@@ -119,6 +127,7 @@ class slot_ring {
         continue;
       }
       if (stamp == head) {  // not written in this lap yet
+        if (!exact) return ring_outcome::full_or_empty;
         const std::uint64_t tail = tail_.load(std::memory_order_seq_cst);
         if ((tail >> 1) == head)
           return (tail & closed_bit) ? ring_outcome::closed : ring_outcome::full_or_empty;

@@ -163,6 +163,9 @@ class waiter {
 // counterpart is not running only delays the counterpart.
 inline constexpr int backoff_spin_steps = 6;   // 1+2+...+32 = 63 pauses
 inline constexpr int backoff_yield_steps = 8;
+inline constexpr bool backoff_left(int step) noexcept {
+  return step < backoff_spin_steps + backoff_yield_steps;
+}
 inline bool backoff(int& step) noexcept {
   if (step < backoff_spin_steps) {
     for (int i = 0; i < (1 << step); ++i) spin_pause();
