@@ -464,7 +464,7 @@ class channel {
 
   // While a blocking call still has spin budget it will look at the ring
   // again, so a cheap full/empty verdict is enough (slot_ring's `exact`:
-  // no read of the other side's index - SPSC capacity 1 ~3.3M -> ~11.7M
+  // no read of the other side's index - SPSC capacity 1 ~3.3M -> ~11M
   // values/s, see docs/performance.md). A non-blocking call, and one about
   // to give up or sleep, needs the exact one, which also tells a closed ring
   // from an empty one (so pop(st) on a closed, drained channel says closed
@@ -473,14 +473,13 @@ class channel {
     return !block || !detail::backoff_left(step);
   }
 
-  // Backs off until `hint()` says a retry may succeed (true) or the spin
-  // budget is spent (false: time to sleep). `step` carries the budget over
-  // retries that failed anyway.
+  // Backs off until `hint()` says a retry may succeed or the spin budget is
+  // spent (the caller's next look is then exact). `step` carries the budget
+  // over retries that failed anyway.
   template <class Hint>
-  static bool spin_until(Hint hint, int& step) noexcept {
+  static void spin_until(Hint hint, int& step) noexcept {
     while (detail::backoff(step))
-      if (hint()) return true;
-    return false;
+      if (hint()) return;
   }
 
   // Queues this thread on `q`, re-checks `ready` (after the announcement, so

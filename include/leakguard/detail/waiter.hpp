@@ -169,7 +169,7 @@ inline constexpr bool backoff_left(int step) noexcept {
 inline bool backoff(int& step) noexcept {
   if (step < backoff_spin_steps) {
     for (int i = 0; i < (1 << step); ++i) spin_pause();
-  } else if (step < backoff_spin_steps + backoff_yield_steps) {
+  } else if (backoff_left(step)) {
     std::this_thread::yield();
   } else {
     return false;
